@@ -1,0 +1,50 @@
+/* The result document: one trial of one benchmark variant on one arm. The
+ * worker writes it, the guest agent forwards it through XenStore, dom0
+ * validates it (it is guest data, so hostile) and the report reads it.
+ *
+ *   {"xenlab":"result/1","benchmark":"memory","variant":"add-fp",
+ *    "label":"RAMspeed Add FP","unit":"MB/s","better":"higher","arm":"vm1",
+ *    "trial":1,"status":"ok","value":8158.3,"details":{...},"env":{...}}
+ *
+ * A failed trial has "status":"failed", "error":"...", and no value. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "bench-params.h"
+
+#define XL_RESULT_SCHEMA "result/1"
+#define XL_RESULT_MAX_TRIALS 1000
+/* A result document must fit one XenStore value after chunking; dom0 will
+ * not read more than this from a guest for a single result. */
+#define XL_RESULT_MAX_BYTES 8192
+
+struct xl_result {
+    char benchmark[16];
+    char variant[32];
+    char label[64];
+    char unit[16];
+    bool lower_is_better;
+    char arm[64];
+    unsigned trial;          /* 1-based */
+    bool ok;
+    char error[256];         /* failed trials */
+    double value;
+    json_object *details;    /* benchmark specific, owned (may be NULL) */
+    json_object *env;        /* environment record, owned (may be NULL) */
+};
+
+void xl_result_init(struct xl_result *r);
+void xl_result_dispose(struct xl_result *r);
+
+/* Fills benchmark, variant, label, unit and direction from the parameters. */
+void xl_result_set_bench(struct xl_result *r, const struct xl_bench_params *p);
+void xl_result_set_error(struct xl_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+json_object *xl_result_to_json(const struct xl_result *r);
+
+/* Strict validation of an untrusted document: schema tag, field types and
+ * lengths, printable ASCII, finite non-negative value. Unknown fields are
+ * ignored (newer workers may add some). `what` names the source in errors. */
+int xl_result_from_json(json_object *obj, const char *what, struct xl_result *r);

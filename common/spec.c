@@ -1,0 +1,445 @@
+#include "spec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json-util.h"
+#include "size.h"
+#include "xl-util.h"
+
+void xl_trial_policy_default(struct xl_trial_policy *p)
+{
+    p->trials = 3;
+    p->max_trials = 3;
+    p->target_dev_pct = 0;
+}
+
+void xl_spec_init(struct xl_spec *s)
+{
+    memset(s, 0, sizeof(*s));
+    xl_trial_policy_default(&s->policy);
+}
+
+static void arm_dispose(struct xl_arm *a)
+{
+    free(a->name);
+    xl_container_spec_dispose(&a->container);
+}
+
+void xl_spec_dispose(struct xl_spec *s)
+{
+    size_t i;
+
+    free(s->name);
+    free(s->description);
+    free(s->base_image);
+    free(s->base_template);
+    for (i = 0; i < s->nr_benches; i++)
+        xl_bench_params_dispose(&s->benches[i]);
+    free(s->benches);
+    for (i = 0; i < s->nr_arms; i++)
+        arm_dispose(&s->arms[i]);
+    free(s->arms);
+    xl_spec_init(s);
+}
+
+static bool valid_name(const char *s)
+{
+    size_t i;
+
+    if (!s[0] || strlen(s) > XL_NAME_MAX)
+        return false;
+    for (i = 0; s[i]; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
+            return false;
+    }
+    return true;
+}
+
+static int get_name(json_object *obj, const char *path, const char *key, char **r)
+{
+    const char *s = NULL;
+    int rc = xl_json_get_string(obj, path, key, true, 256, &s);
+
+    if (rc)
+        return rc;
+    if (!valid_name(s)) {
+        xl_autofree char *kpath = xl_json_path_key(path, key);
+
+        return xl_error(XL_ERR_INVAL, "%s: \"%s\" must be 1-%d of a-z, 0-9, '-', '_', starting with a letter or digit",
+                        kpath, s, XL_NAME_MAX);
+    }
+    *r = xl_strdup(s);
+    return XL_OK;
+}
+
+static int get_size(json_object *obj, const char *path, const char *key, bool required, uint64_t min,
+                    uint64_t *r)
+{
+    xl_autofree char *kpath = xl_json_path_key(path, key);
+    const char *s = NULL;
+    char shown[32];
+    int rc = xl_json_get_string(obj, path, key, required, 32, &s);
+
+    if (rc || !s)
+        return rc;
+    if (xl_size_parse(s, r))
+        return xl_error_prefix(XL_ERR_INVAL, "%s", kpath);
+    if (*r < min) {
+        xl_size_format(min, shown, sizeof(shown));
+        return xl_error(XL_ERR_INVAL, "%s: must be at least %s", kpath, shown);
+    }
+    return XL_OK;
+}
+
+static void add_bench(struct xl_spec *s, const struct xl_bench_params *p)
+{
+    s->benches = xl_realloc(s->benches, (s->nr_benches + 1) * sizeof(*s->benches));
+    xl_bench_params_copy(&s->benches[s->nr_benches++], p);
+}
+
+/* Expands one spec benchmark ("kernels": [..], "clients": [..]) into plan
+ * items by rewriting it into item objects and validating each one. */
+static int parse_benchmark(struct xl_spec *s, json_object *b, const char *path)
+{
+    const char *id = NULL;
+    json_object *list = NULL, *item = NULL;
+    const char *list_key = NULL, *item_key = NULL;
+    size_t i, n = 1;
+    int rc;
+
+    rc = xl_json_need_object(b, path);
+    if (!rc)
+        rc = xl_json_get_string(b, path, "id", true, 32, &id);
+    if (rc)
+        return rc;
+    if (strcmp(id, "memory") == 0) {
+        list_key = "kernels";
+        item_key = "kernel";
+    } else if (strcmp(id, "dbench") == 0) {
+        list_key = "clients";
+        item_key = "clients";
+    }
+    if (list_key) {
+        json_object *v = NULL;
+
+        if (json_object_object_get_ex(b, list_key, &v) && json_object_is_type(v, json_type_array)) {
+            list = v;
+            n = json_object_array_length(v);
+            if (n == 0 || n > 16) {
+                xl_autofree char *kpath = xl_json_path_key(path, list_key);
+
+                return xl_error(XL_ERR_INVAL, "%s: must list 1 to 16 values", kpath);
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        struct xl_bench_params p;
+        xl_autofree char *ipath = NULL;
+
+        item = json_object_new_object();
+        json_object_object_foreach(b, key, val) {
+            if (list && strcmp(key, list_key) == 0)
+                continue;
+            xl_json_add(item, key, json_object_get(val));
+        }
+        if (list) {
+            xl_json_add(item, item_key, json_object_get(json_object_array_get_idx(list, i)));
+            ipath = xl_asprintf("%s.%s[%zu]", path, list_key, i);
+        } else {
+            ipath = xl_strdup(path);
+        }
+        xl_bench_params_init(&p);
+        rc = xl_bench_params_from_json(item, path, &p);
+        /* Errors about the listed value should point into the list. */
+        if (rc && list && strstr(xl_error_message(), item_key)) {
+            const char *msg = strchr(xl_error_message(), ':');
+            xl_autofree char *copy = xl_strdup(msg ? msg + 2 : xl_error_message());
+
+            rc = xl_error(rc, "%s: %s", ipath, copy);
+        }
+        if (!rc)
+            add_bench(s, &p);
+        xl_bench_params_dispose(&p);
+        json_object_put(item);
+        if (rc)
+            return rc;
+    }
+    return XL_OK;
+}
+
+static int parse_run_in(json_object *arm, const char *path, struct xl_arm *a)
+{
+    xl_autofree char *rpath = xl_json_path_key(path, "run_in");
+    json_object *v = NULL, *ct = NULL;
+    static const char *const keys[] = { "container", NULL };
+    int rc;
+
+    if (!json_object_object_get_ex(arm, "run_in", &v))
+        return XL_OK;
+    if (json_object_is_type(v, json_type_string)) {
+        if (strcmp(json_object_get_string(v), "guest") == 0)
+            return XL_OK;
+        return xl_error(XL_ERR_INVAL, "%s: must be \"guest\" or {\"container\": {...}}", rpath);
+    }
+    rc = xl_json_need_object(v, rpath);
+    if (!rc)
+        rc = xl_json_check_keys(v, rpath, keys);
+    if (!rc)
+        rc = xl_json_get_object(v, rpath, "container", true, &ct);
+    if (rc)
+        return rc;
+    {
+        xl_autofree char *cpath = xl_json_path_key(rpath, "container");
+
+        a->in_container = true;
+        rc = xl_container_spec_from_json(ct, cpath, &a->container);
+    }
+    return rc;
+}
+
+static int parse_arm(json_object *arm, const char *path, struct xl_arm *a)
+{
+    static const char *const keys[] = { "name", "vcpus", "memory", "disk", "replicas", "run_in",
+                                        "description", NULL };
+    int64_t v;
+    int rc;
+
+    rc = xl_json_need_object(arm, path);
+    if (!rc)
+        rc = xl_json_check_keys(arm, path, keys);
+    if (!rc)
+        rc = get_name(arm, path, "name", &a->name);
+    if (!rc) {
+        v = 1;
+        rc = xl_json_get_int(arm, path, "vcpus", true, 1, 512, &v);
+        a->vcpus = (unsigned)v;
+    }
+    if (!rc)
+        rc = get_size(arm, path, "memory", true, 64 * XL_MiB, &a->memory);
+    if (!rc)
+        rc = get_size(arm, path, "disk", false, 64 * XL_MiB, &a->disk);
+    if (!rc) {
+        v = 1;
+        rc = xl_json_get_int(arm, path, "replicas", false, 1, 64, &v);
+        a->replicas = (unsigned)v;
+    }
+    if (!rc)
+        rc = parse_run_in(arm, path, a);
+    if (!rc && a->in_container && a->container.memory > a->memory) {
+        xl_autofree char *cpath = xl_asprintf("%s.run_in.container.memory", path);
+
+        rc = xl_error(XL_ERR_INVAL, "%s: larger than the arm's memory", cpath);
+    }
+    return rc;
+}
+
+static int parse_policy(json_object *obj, struct xl_spec *s)
+{
+    int64_t v;
+    int rc;
+
+    v = s->policy.trials;
+    rc = xl_json_get_int(obj, "", "trials", false, 1, XL_SPEC_MAX_TRIALS, &v);
+    if (rc)
+        return rc;
+    s->policy.trials = (unsigned)v;
+    s->policy.max_trials = s->policy.trials;
+    v = s->policy.max_trials;
+    rc = xl_json_get_int(obj, "", "max_trials", false, 1, XL_SPEC_MAX_TRIALS, &v);
+    if (rc)
+        return rc;
+    if ((unsigned)v < s->policy.trials)
+        return xl_error(XL_ERR_INVAL, "max_trials: must be at least trials (%u)", s->policy.trials);
+    s->policy.max_trials = (unsigned)v;
+    rc = xl_json_get_double(obj, "", "target_deviation", false, 0, 100, &s->policy.target_dev_pct);
+    if (rc)
+        return rc;
+    if (s->policy.target_dev_pct > 0 && s->policy.max_trials == s->policy.trials && s->policy.trials < 20) {
+        /* As PTS: dynamic runs may double the count unless told otherwise. */
+        s->policy.max_trials = s->policy.trials * 2;
+    }
+    return XL_OK;
+}
+
+int xl_spec_from_json(json_object *obj, struct xl_spec *s)
+{
+    static const char *const top_keys[] = { "name", "description", "base", "trials", "max_trials",
+                                            "target_deviation", "timeouts", "benchmarks", "arms", NULL };
+    static const char *const base_keys[] = { "image", "template", NULL };
+    static const char *const timeout_keys[] = { "trial_s", "arm_s", NULL };
+    json_object *base = NULL, *timeouts = NULL, *benches = NULL, *arms = NULL;
+    const char *str = NULL;
+    int64_t v;
+    size_t i;
+    int rc;
+
+    rc = xl_json_need_object(obj, "");
+    if (!rc)
+        rc = xl_json_check_keys(obj, "", top_keys);
+    if (!rc)
+        rc = get_name(obj, "", "name", &s->name);
+    if (!rc)
+        rc = xl_json_get_string(obj, "", "description", false, 4096, &str);
+    if (rc)
+        return rc;
+    if (str)
+        s->description = xl_strdup(str);
+    rc = xl_json_get_object(obj, "", "base", false, &base);
+    if (!rc && base) {
+        str = NULL;
+        rc = xl_json_check_keys(base, "base", base_keys);
+        if (!rc)
+            rc = xl_json_get_string(base, "base", "image", false, 4096, &str);
+        if (!rc && str)
+            s->base_image = xl_strdup(str);
+        str = NULL;
+        if (!rc)
+            rc = xl_json_get_string(base, "base", "template", false, 4096, &str);
+        if (!rc && str)
+            s->base_template = xl_strdup(str);
+    }
+    if (!rc)
+        rc = parse_policy(obj, s);
+    if (!rc)
+        rc = xl_json_get_object(obj, "", "timeouts", false, &timeouts);
+    if (!rc && timeouts) {
+        rc = xl_json_check_keys(timeouts, "timeouts", timeout_keys);
+        v = 0;
+        if (!rc)
+            rc = xl_json_get_int(timeouts, "timeouts", "trial_s", false, 1, 7 * 86400, &v);
+        s->trial_timeout_s = (unsigned)v;
+        v = 0;
+        if (!rc)
+            rc = xl_json_get_int(timeouts, "timeouts", "arm_s", false, 1, 30 * 86400, &v);
+        s->arm_timeout_s = (unsigned)v;
+    }
+    if (!rc)
+        rc = xl_json_get_array(obj, "", "benchmarks", true, XL_SPEC_MAX_BENCHES, &benches);
+    if (rc)
+        return rc;
+    if (json_object_array_length(benches) == 0)
+        return xl_error(XL_ERR_INVAL, "benchmarks: must list at least one benchmark");
+    for (i = 0; i < json_object_array_length(benches); i++) {
+        xl_autofree char *path = xl_json_path_index("benchmarks", i);
+
+        rc = parse_benchmark(s, json_object_array_get_idx(benches, i), path);
+        if (rc)
+            return rc;
+    }
+    rc = xl_json_get_array(obj, "", "arms", true, XL_SPEC_MAX_ARMS, &arms);
+    if (rc)
+        return rc;
+    if (json_object_array_length(arms) == 0)
+        return xl_error(XL_ERR_INVAL, "arms: must list at least one arm");
+    s->arms = xl_calloc(json_object_array_length(arms), sizeof(*s->arms));
+    for (i = 0; i < json_object_array_length(arms); i++) {
+        xl_autofree char *path = xl_json_path_index("arms", i);
+        struct xl_arm *a = &s->arms[i];
+        size_t j;
+
+        xl_container_spec_init(&a->container);
+        s->nr_arms++;
+        rc = parse_arm(json_object_array_get_idx(arms, i), path, a);
+        if (rc)
+            return rc;
+        for (j = 0; j < i; j++) {
+            if (strcmp(s->arms[j].name, a->name) == 0)
+                return xl_error(XL_ERR_INVAL, "%s.name: \"%s\" is already the name of arms[%zu]", path,
+                                a->name, j);
+        }
+    }
+    return XL_OK;
+}
+
+int xl_spec_load(const char *path, struct xl_spec *s)
+{
+    json_object *obj = NULL;
+    int rc;
+
+    rc = xl_json_parse_file(path, XL_SPEC_MAX_BYTES, &obj);
+    if (!rc) {
+        rc = xl_spec_from_json(obj, s);
+        if (rc)
+            xl_error_prefix(rc, "%s", path);
+    }
+    json_object_put(obj);
+    return rc;
+}
+
+json_object *xl_spec_to_json(const struct xl_spec *s)
+{
+    json_object *o = json_object_new_object(), *benches = json_object_new_array(),
+                *arms = json_object_new_array();
+    size_t i;
+
+    xl_json_add(o, "name", xl_json_str(s->name));
+    if (s->description)
+        xl_json_add(o, "description", xl_json_str(s->description));
+    if (s->base_image || s->base_template) {
+        json_object *b = json_object_new_object();
+
+        if (s->base_image)
+            xl_json_add(b, "image", xl_json_str(s->base_image));
+        if (s->base_template)
+            xl_json_add(b, "template", xl_json_str(s->base_template));
+        xl_json_add(o, "base", b);
+    }
+    xl_json_add(o, "trials", json_object_new_int((int)s->policy.trials));
+    xl_json_add(o, "max_trials", json_object_new_int((int)s->policy.max_trials));
+    xl_json_add(o, "target_deviation", json_object_new_double(s->policy.target_dev_pct));
+    if (s->trial_timeout_s || s->arm_timeout_s) {
+        json_object *t = json_object_new_object();
+
+        if (s->trial_timeout_s)
+            xl_json_add(t, "trial_s", json_object_new_int((int)s->trial_timeout_s));
+        if (s->arm_timeout_s)
+            xl_json_add(t, "arm_s", json_object_new_int((int)s->arm_timeout_s));
+        xl_json_add(o, "timeouts", t);
+    }
+    for (i = 0; i < s->nr_benches; i++)
+        json_object_array_add(benches, xl_bench_params_to_json(&s->benches[i]));
+    xl_json_add(o, "benchmarks", benches);
+    for (i = 0; i < s->nr_arms; i++) {
+        const struct xl_arm *a = &s->arms[i];
+        json_object *ao = json_object_new_object();
+
+        xl_json_add(ao, "name", xl_json_str(a->name));
+        xl_json_add(ao, "vcpus", json_object_new_int((int)a->vcpus));
+        {
+            char num[32];
+
+            snprintf(num, sizeof(num), "%llu", (unsigned long long)a->memory);
+            xl_json_add(ao, "memory", xl_json_str(num));
+            if (a->disk) {
+                snprintf(num, sizeof(num), "%llu", (unsigned long long)a->disk);
+                xl_json_add(ao, "disk", xl_json_str(num));
+            }
+        }
+        if (a->replicas > 1)
+            xl_json_add(ao, "replicas", json_object_new_int((int)a->replicas));
+        if (a->in_container) {
+            json_object *ri = json_object_new_object();
+
+            xl_json_add(ri, "container", xl_container_spec_to_json(&a->container));
+            xl_json_add(ao, "run_in", ri);
+        } else {
+            xl_json_add(ao, "run_in", xl_json_str("guest"));
+        }
+        json_object_array_add(arms, ao);
+    }
+    xl_json_add(o, "arms", arms);
+    return o;
+}
+
+const struct xl_arm *xl_spec_find_arm(const struct xl_spec *s, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < s->nr_arms; i++)
+        if (strcmp(s->arms[i].name, name) == 0)
+            return &s->arms[i];
+    return NULL;
+}

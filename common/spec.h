@@ -1,0 +1,63 @@
+/* The experiment spec: what to compare (arms), how (benchmarks, trials) and
+ * from which base. Parsed and validated with json-c; every error names the
+ * JSON path ("arms[1].run_in.container.cpus: must be > 0"). */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bench-params.h"
+#include "container-spec.h"
+
+#define XL_SPEC_MAX_BYTES (1024 * 1024)
+#define XL_SPEC_MAX_ARMS 64
+#define XL_SPEC_MAX_BENCHES 64
+#define XL_NAME_MAX 32
+#define XL_SPEC_MAX_TRIALS 100
+
+/* PTS-style dynamic trials: run `trials`; while the deviation exceeds
+ * target_dev_pct, add trials up to max_trials. */
+struct xl_trial_policy {
+    unsigned trials;
+    unsigned max_trials;
+    double target_dev_pct;   /* 0: fixed trial count */
+};
+
+struct xl_arm {
+    char *name;
+    unsigned vcpus;
+    uint64_t memory;         /* bytes */
+    uint64_t disk;           /* bytes, 0: the base's size */
+    unsigned replicas;
+    bool in_container;
+    struct xl_container_spec container;
+};
+
+struct xl_spec {
+    char *name;
+    char *description;
+    char *base_image;
+    char *base_template;
+    struct xl_trial_policy policy;
+    unsigned trial_timeout_s;
+    unsigned arm_timeout_s;
+    struct xl_bench_params *benches;   /* expanded: one entry per variant */
+    size_t nr_benches;
+    struct xl_arm *arms;
+    size_t nr_arms;
+};
+
+void xl_spec_init(struct xl_spec *s);
+void xl_spec_dispose(struct xl_spec *s);
+
+int xl_spec_from_json(json_object *obj, struct xl_spec *s);
+int xl_spec_load(const char *path, struct xl_spec *s);
+
+/* The spec back as JSON, normalised (sizes in bytes, benchmarks expanded):
+ * what a run directory freezes. */
+json_object *xl_spec_to_json(const struct xl_spec *s);
+
+const struct xl_arm *xl_spec_find_arm(const struct xl_spec *s, const char *name);
+
+void xl_trial_policy_default(struct xl_trial_policy *p);

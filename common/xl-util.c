@@ -1,0 +1,205 @@
+#include "xl-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static __thread char last_error[1024];
+
+int xl_rc_to_exit(int rc)
+{
+    if (rc == XL_OK)
+        return 0;
+    return rc == XL_ERR_INVAL ? 2 : 1;
+}
+
+int xl_verror(int rc, const char *fmt, va_list ap)
+{
+    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    return rc;
+}
+
+int xl_error(int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    xl_verror(rc, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int xl_error_errno(int rc, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    size_t used;
+
+    va_start(ap, fmt);
+    xl_verror(rc, fmt, ap);
+    va_end(ap);
+    used = strlen(last_error);
+    snprintf(last_error + used, sizeof(last_error) - used, ": %s", strerror(errnum));
+    return rc;
+}
+
+int xl_error_prefix(int rc, const char *fmt, ...)
+{
+    char joined[2 * sizeof(last_error)];
+    size_t n;
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = vsnprintf(joined, sizeof(last_error), fmt, ap);
+    va_end(ap);
+    n = r < 0 ? 0 : (size_t)r >= sizeof(last_error) ? sizeof(last_error) - 1 : (size_t)r;
+    snprintf(joined + n, sizeof(joined) - n, ": %s", last_error);
+    n = strlen(joined) < sizeof(last_error) ? strlen(joined) : sizeof(last_error) - 1;
+    memcpy(last_error, joined, n);
+    last_error[n] = '\0';
+    return rc;
+}
+
+const char *xl_error_message(void)
+{
+    return last_error[0] ? last_error : "unknown error";
+}
+
+void xl_error_clear(void)
+{
+    last_error[0] = '\0';
+}
+
+static void *check_alloc(void *p)
+{
+    if (!p) {
+        fputs("xenlab: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *xl_malloc(size_t n) { return check_alloc(malloc(n ? n : 1)); }
+void *xl_calloc(size_t nmemb, size_t size) { return check_alloc(calloc(nmemb ? nmemb : 1, size ? size : 1)); }
+void *xl_realloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
+char *xl_strdup(const char *s) { return check_alloc(strdup(s)); }
+char *xl_strndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
+
+char *xl_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    int r;
+
+    va_start(ap, fmt);
+    r = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        check_alloc(NULL);
+    return s;
+}
+
+int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r)
+{
+    xl_autofd int fd = -1;
+    char *buf = NULL;
+    size_t len = 0, cap = 4096;
+    int rc;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = xl_error_errno(errno == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, errno, "%s", path);
+        goto out;
+    }
+    buf = xl_malloc(cap + 1);
+    for (;;) {
+        ssize_t r;
+
+        if (len == cap) {
+            if (cap >= max_bytes) {
+                rc = xl_error(XL_ERR_INVAL, "%s: larger than %zu bytes", path, max_bytes);
+                goto out;
+            }
+            cap = cap * 2 > max_bytes ? max_bytes : cap * 2;
+            buf = xl_realloc(buf, cap + 1);
+        }
+        r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: read", path);
+            goto out;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    if (len > max_bytes) {
+        rc = xl_error(XL_ERR_INVAL, "%s: larger than %zu bytes", path, max_bytes);
+        goto out;
+    }
+    buf[len] = '\0';
+    *buf_r = xl_steal_pointer(&buf);
+    if (len_r)
+        *len_r = len;
+    rc = XL_OK;
+out:
+    free(buf);
+    return rc;
+}
+
+int xl_write_file_atomic(const char *path, const char *buf, size_t len)
+{
+    xl_autofree char *tmp = xl_asprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = -1, rc;
+    size_t off = 0;
+
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", tmp);
+        goto out;
+    }
+    while (off < len) {
+        ssize_t r = write(fd, buf + off, len - off);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: write", tmp);
+            goto out;
+        }
+        off += (size_t)r;
+    }
+    if (fsync(fd) < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", tmp);
+        goto out;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: close", tmp);
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "rename %s -> %s", tmp, path);
+        goto out;
+    }
+    rc = XL_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+double xl_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,67 @@
+/* Small helpers shared by every xenlab module: error codes, the last-error
+ * buffer, cleanup attributes (as bubblewrap does) and bounded string copies. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Library return codes (libxl style: functions return int rc, 0 on success). */
+#define XL_OK            0
+#define XL_ERR_FAIL     -1   /* something outside the caller's control failed */
+#define XL_ERR_INVAL    -2   /* the user's input is wrong: exit status 2 */
+#define XL_ERR_NOMEM    -3
+#define XL_ERR_NOTFOUND -4   /* a file, program, domain or key is missing */
+#define XL_ERR_TIMEOUT  -5
+#define XL_ERR_GUEST    -6   /* data from a guest failed validation */
+
+/* Exit status for a CLI front end from an rc: 2 for user errors, 1 otherwise. */
+int xl_rc_to_exit(int rc);
+
+/* Records a one-line message for the current thread and returns rc, so an
+ * error is reported once, where it happens: `return xl_error(XL_ERR_INVAL, ...)`. */
+int xl_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int xl_verror(int rc, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Like xl_error but appends ": strerror(errno)". */
+int xl_error_errno(int rc, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Puts "prefix: " before the current message: adds context (the file, the
+ * JSON path) on the way up without losing what went wrong below. */
+int xl_error_prefix(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *xl_error_message(void);
+void xl_error_clear(void);
+
+static inline void xl_cleanup_free(void *p) { free(*(void **)p); }
+static inline void xl_cleanup_fd(int *fd) { if (*fd >= 0) close(*fd); }
+#define xl_autofree __attribute__((cleanup(xl_cleanup_free)))
+#define xl_autofd __attribute__((cleanup(xl_cleanup_fd)))
+
+static inline void *xl_steal_pointer(void *pp)
+{
+    void **p = pp;
+    void *v = *p;
+    *p = NULL;
+    return v;
+}
+
+/* Allocation that aborts on failure: an out-of-memory toolstack cannot
+ * report anything useful, and every caller would do the same. */
+void *xl_malloc(size_t n);
+void *xl_calloc(size_t nmemb, size_t size);
+void *xl_realloc(void *p, size_t n);
+char *xl_strdup(const char *s);
+char *xl_strndup(const char *s, size_t n);
+char *xl_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads at most max_bytes of a file into a NUL-terminated buffer; a larger
+ * file is an error naming the path. */
+int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r);
+/* Writes the whole buffer, then fsync()s, to a temporary name renamed over path. */
+int xl_write_file_atomic(const char *path, const char *buf, size_t len);
+
+/* Monotonic clock in seconds. */
+double xl_now(void);
+
+#define XL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

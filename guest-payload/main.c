@@ -1,0 +1,351 @@
+/* xenlab-guest: the benchmark worker and (later) the XenStore agent. The
+ * worker links no Xen library so it runs in a container and on any Linux. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "config.h"
+#include "container.h"
+#include "json-util.h"
+#include "plan-run.h"
+#include "sysinfo.h"
+#include "trials.h"
+#include "xl-util.h"
+
+static const char usage_text[] =
+    "usage: xenlab-guest bench nqueens --n N [--threads T] [TRIAL OPTIONS]\n"
+    "       xenlab-guest bench memory --kernel copy|scale|add|triad --type int|fp\n"
+    "                          [--array-mib M] [--reps R] [--threads T] [TRIAL OPTIONS]\n"
+    "       xenlab-guest bench dbench --clients C [--seconds S] [--dir D] [--loadfile F] [TRIAL OPTIONS]\n"
+    "       xenlab-guest run --plan FILE [--workdir D]\n"
+    "       xenlab-guest env [--workdir D] [--arm LABEL]\n"
+    "       xenlab-guest version\n"
+    "TRIAL OPTIONS: --trials N [--max-trials M --target-dev PCT] [--arm LABEL] [--workdir D]\n"
+    "               [--container cpus=1.0,memory=1GiB[,runtime=auto|runc|crun|podman|docker]\n"
+    "                            [,rootfs=DIR|image=NAME][,volume=HOST:CT]]\n";
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "xenlab-guest: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage_text);
+    return 2;
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *r)
+{
+    char *end = NULL;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || !*s || *end || v < min || v > max || s[0] == '-') {
+        fprintf(stderr, "xenlab-guest: %s: \"%s\" must be a whole number from %u to %u\n", opt, s, min, max);
+        return XL_ERR_INVAL;
+    }
+    *r = (unsigned)v;
+    return XL_OK;
+}
+
+struct bench_cli {
+    struct xl_bench_params params;
+    struct xl_trial_policy policy;
+    unsigned first_trial;
+    const char *arm;
+    const char *workdir;
+    const char *container;
+    int no_summary;
+};
+
+struct bench_ctx {
+    struct bench_cli *cli;
+    struct xl_result proto;
+};
+
+static void run_in_process(void *opaque, unsigned trial, struct xl_result *r)
+{
+    struct bench_ctx *ctx = opaque;
+
+    xl_bench_run(&ctx->cli->params, r);
+    r->trial = ctx->cli->first_trial + trial - 1;
+    if (ctx->cli->arm)
+        snprintf(r->arm, sizeof(r->arm), "%s", ctx->cli->arm);
+    r->env = xl_env_record(ctx->cli->arm, ctx->cli->workdir ? ctx->cli->workdir : ".");
+}
+
+static int print_result(void *opaque, const struct xl_result *r)
+{
+    json_object *o = xl_result_to_json(r);
+
+    (void)opaque;
+    printf("%s\n", xl_json_compact(o));
+    fflush(stdout);
+    json_object_put(o);
+    if (!r->ok)
+        fprintf(stderr, "xenlab-guest: %s trial %u failed: %s\n", r->label, r->trial, r->error);
+    return 0;
+}
+
+/* --container: the same command, minus --container, inside the container. */
+static int bench_in_container(struct bench_cli *cli, int argc, char **argv)
+{
+    struct xl_container_spec c;
+    struct xl_spawn_result sr;
+    char **inner = xl_calloc((size_t)argc + 1, sizeof(char *));
+    int i, k = 0, rc;
+
+    xl_container_spec_init(&c);
+    rc = xl_container_spec_parse(cli->container, &c);
+    if (rc) {
+        fprintf(stderr, "xenlab-guest: %s\n", xl_error_message());
+        goto out;
+    }
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--container") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--container=", 12) == 0)
+            continue;
+        inner[k++] = argv[i];
+    }
+    rc = xl_container_run(&c, inner, 0, &sr);
+    if (rc) {
+        fprintf(stderr, "xenlab-guest: container: %s\n", xl_error_message());
+        goto out;
+    }
+    fwrite(sr.out, 1, sr.out_len, stdout);
+    rc = sr.exit_code == 0 ? XL_OK : XL_ERR_FAIL;
+    xl_spawn_result_dispose(&sr);
+out:
+    free(inner);
+    xl_container_spec_dispose(&c);
+    return rc;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+    enum { O_N = 256, O_KERNEL, O_TYPE, O_ARRAY, O_REPS, O_CLIENTS, O_SECONDS, O_DIR, O_LOADFILE,
+           O_THREADS, O_TRIALS, O_MAX_TRIALS, O_TARGET, O_ARM, O_WORKDIR, O_CONTAINER, O_TRIAL,
+           O_NO_SUMMARY };
+    static const struct option opts[] = {
+        { "n", required_argument, NULL, O_N },
+        { "kernel", required_argument, NULL, O_KERNEL },
+        { "type", required_argument, NULL, O_TYPE },
+        { "array-mib", required_argument, NULL, O_ARRAY },
+        { "reps", required_argument, NULL, O_REPS },
+        { "clients", required_argument, NULL, O_CLIENTS },
+        { "seconds", required_argument, NULL, O_SECONDS },
+        { "dir", required_argument, NULL, O_DIR },
+        { "loadfile", required_argument, NULL, O_LOADFILE },
+        { "threads", required_argument, NULL, O_THREADS },
+        { "trials", required_argument, NULL, O_TRIALS },
+        { "max-trials", required_argument, NULL, O_MAX_TRIALS },
+        { "target-dev", required_argument, NULL, O_TARGET },
+        { "arm", required_argument, NULL, O_ARM },
+        { "workdir", required_argument, NULL, O_WORKDIR },
+        { "container", required_argument, NULL, O_CONTAINER },
+        { "trial", required_argument, NULL, O_TRIAL },
+        { "no-summary", no_argument, NULL, O_NO_SUMMARY },
+        { NULL, 0, NULL, 0 },
+    };
+    struct bench_cli cli = { .first_trial = 1 };
+    struct bench_ctx ctx;
+    struct xl_trials_outcome outcome;
+    unsigned max_trials = 0;
+    int opt, rc = XL_ERR_INVAL, have_kernel = 0;
+
+    xl_bench_params_init(&cli.params);
+    xl_trial_policy_default(&cli.policy);
+    cli.policy.trials = cli.policy.max_trials = 1;
+    if (argc < 2) {
+        rc = usage_error("bench: which benchmark?");
+        goto out;
+    }
+    if (xl_bench_kind_parse(argv[1], &cli.params.kind)) {
+        rc = usage_error("bench: unknown benchmark \"%s\" (nqueens, memory, dbench)", argv[1]);
+        goto out;
+    }
+    optind = 2;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int e = XL_OK;
+        char *end = NULL;
+
+        switch (opt) {
+        case O_N: e = parse_uint("--n", optarg, 1, XL_NQUEENS_MAX_N, &cli.params.n); break;
+        case O_KERNEL:
+            e = xl_mem_kernel_parse(optarg, &cli.params.kernel);
+            have_kernel = 1;
+            if (e)
+                fprintf(stderr, "xenlab-guest: --kernel: %s (copy, scale, add, triad)\n", xl_error_message());
+            break;
+        case O_TYPE:
+            e = xl_mem_type_parse(optarg, &cli.params.type);
+            if (e)
+                fprintf(stderr, "xenlab-guest: --type: %s (int, fp)\n", xl_error_message());
+            break;
+        case O_ARRAY: e = parse_uint("--array-mib", optarg, 1, XL_MEMORY_MAX_ARRAY_MIB, &cli.params.array_mib); break;
+        case O_REPS: e = parse_uint("--reps", optarg, 1, 100000, &cli.params.reps); break;
+        case O_CLIENTS: e = parse_uint("--clients", optarg, 1, XL_DBENCH_MAX_CLIENTS, &cli.params.clients); break;
+        case O_SECONDS: e = parse_uint("--seconds", optarg, 1, 86400, &cli.params.seconds); break;
+        case O_DIR: free(cli.params.dir); cli.params.dir = xl_strdup(optarg); break;
+        case O_LOADFILE: free(cli.params.loadfile); cli.params.loadfile = xl_strdup(optarg); break;
+        case O_THREADS: e = parse_uint("--threads", optarg, 1, 1024, &cli.params.threads); break;
+        case O_TRIALS: e = parse_uint("--trials", optarg, 1, XL_SPEC_MAX_TRIALS, &cli.policy.trials); break;
+        case O_MAX_TRIALS: e = parse_uint("--max-trials", optarg, 1, XL_SPEC_MAX_TRIALS, &max_trials); break;
+        case O_TARGET:
+            cli.policy.target_dev_pct = strtod(optarg, &end);
+            if (end == optarg || *end || cli.policy.target_dev_pct < 0 || cli.policy.target_dev_pct > 100) {
+                fprintf(stderr, "xenlab-guest: --target-dev: \"%s\" must be a percentage from 0 to 100\n", optarg);
+                e = XL_ERR_INVAL;
+            }
+            break;
+        case O_ARM: cli.arm = optarg; break;
+        case O_WORKDIR: cli.workdir = optarg; break;
+        case O_CONTAINER: cli.container = optarg; break;
+        case O_TRIAL: e = parse_uint("--trial", optarg, 1, XL_RESULT_MAX_TRIALS, &cli.first_trial); break;
+        case O_NO_SUMMARY: cli.no_summary = 1; break;
+        default:
+            rc = usage_error("bench: bad option");
+            goto out;
+        }
+        if (e)
+            goto out;
+    }
+    if (optind < argc) {
+        rc = usage_error("bench: unexpected argument \"%s\"", argv[optind]);
+        goto out;
+    }
+    if (cli.params.kind == XL_BENCH_MEMORY && !have_kernel) {
+        rc = usage_error("bench memory: --kernel is required");
+        goto out;
+    }
+    cli.policy.max_trials = max_trials ? max_trials : cli.policy.trials;
+    if (cli.policy.max_trials < cli.policy.trials) {
+        rc = usage_error("--max-trials must be at least --trials");
+        goto out;
+    }
+    if (cli.policy.target_dev_pct > 0 && !max_trials)
+        cli.policy.max_trials = cli.policy.trials * 2;
+    if (cli.workdir && chdir(cli.workdir) < 0) {
+        fprintf(stderr, "xenlab-guest: --workdir %s: %s\n", cli.workdir, strerror(errno));
+        rc = XL_ERR_INVAL;
+        goto out;
+    }
+    if (cli.container) {
+        rc = bench_in_container(&cli, argc, argv);
+        goto out;
+    }
+    ctx.cli = &cli;
+    xl_result_init(&ctx.proto);
+    xl_result_set_bench(&ctx.proto, &cli.params);
+    rc = xl_trials_run(&cli.policy, run_in_process, print_result, &ctx, &outcome);
+    if (!cli.no_summary) {
+        json_object *s = xl_summary_to_json(&ctx.proto, &outcome);
+
+        printf("%s\n", xl_json_compact(s));
+        json_object_put(s);
+    }
+    xl_result_dispose(&ctx.proto);
+    if (!rc && outcome.failed)
+        rc = XL_ERR_FAIL;
+out:
+    xl_bench_params_dispose(&cli.params);
+    return xl_rc_to_exit(rc);
+}
+
+static int print_plan_result(void *opaque, size_t index, const struct xl_result *r)
+{
+    (void)index;
+    return print_result(opaque, r);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "plan", required_argument, NULL, 'p' },
+        { "workdir", required_argument, NULL, 'w' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xl_plan plan;
+    struct xl_plan_runner pr = { 0 };
+    const char *plan_path = NULL;
+    int opt, rc;
+
+    xl_plan_init(&plan);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == 'p')
+            plan_path = optarg;
+        else if (opt == 'w')
+            pr.workdir = optarg;
+        else
+            return usage_error("run: bad option");
+    }
+    if (!plan_path || optind < argc)
+        return usage_error("run: give --plan FILE");
+    rc = xl_plan_load(plan_path, &plan);
+    if (rc) {
+        fprintf(stderr, "xenlab-guest: %s\n", xl_error_message());
+        goto out;
+    }
+    pr.plan = &plan;
+    pr.emit = print_plan_result;
+    rc = xl_plan_run(&pr);
+out:
+    xl_plan_dispose(&plan);
+    return xl_rc_to_exit(rc);
+}
+
+static int cmd_env(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "workdir", required_argument, NULL, 'w' },
+        { "arm", required_argument, NULL, 'a' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *workdir = ".", *arm = NULL;
+    json_object *env;
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == 'w')
+            workdir = optarg;
+        else if (opt == 'a')
+            arm = optarg;
+        else
+            return usage_error("env: bad option");
+    }
+    env = xl_env_record(arm, workdir);
+    printf("%s\n", xl_json_pretty(env));
+    json_object_put(env);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "bench") == 0)
+        return cmd_bench(argc - 1, argv + 1);
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "env") == 0)
+        return cmd_env(argc - 1, argv + 1);
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("xenlab-guest %s\n", XENLAB_VERSION);
+        return 0;
+    }
+    return usage_error("unknown command \"%s\"", argv[1]);
+}

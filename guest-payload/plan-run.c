@@ -1,0 +1,151 @@
+#include "plan-run.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "json-util.h"
+#include "xl-spawn.h"
+#include "trials.h"
+#include "xl-util.h"
+
+#define WORKER_MAX_OUTPUT (64 * 1024)
+/* Without a trial timeout in the plan, a trial that runs a day is hung. */
+#define DEFAULT_TRIAL_TIMEOUT_S 86400
+
+struct item_ctx {
+    const struct xl_plan_runner *pr;
+    size_t item;
+};
+
+static char **worker_argv(const struct xl_plan_runner *pr, size_t item, unsigned trial, const char *self)
+{
+    char **bench = xl_bench_params_to_argv(&pr->plan->items[item]);
+    size_t n = 0, i, k = 0;
+    char **argv;
+    char num[16];
+
+    while (bench[n])
+        n++;
+    argv = xl_calloc(n + 16, sizeof(char *));
+    argv[k++] = xl_strdup(self);
+    argv[k++] = xl_strdup("bench");
+    for (i = 0; i < n; i++)
+        argv[k++] = xl_strdup(bench[i]);
+    snprintf(num, sizeof(num), "%u", trial);
+    argv[k++] = xl_strdup("--trial");
+    argv[k++] = xl_strdup(num);
+    argv[k++] = xl_strdup("--trials");
+    argv[k++] = xl_strdup("1");
+    argv[k++] = xl_strdup("--no-summary");
+    argv[k++] = xl_strdup("--arm");
+    argv[k++] = xl_strdup(pr->plan->arm);
+    if (pr->workdir) {
+        argv[k++] = xl_strdup("--workdir");
+        argv[k++] = xl_strdup(pr->workdir);
+    }
+    xl_argv_free(bench);
+    return argv;
+}
+
+/* The first result document in the worker's output. */
+static int parse_worker_output(const char *out, struct xl_result *r)
+{
+    const char *line = out;
+
+    while (line && *line) {
+        const char *end = strchrnul(line, '\n');
+        json_object *obj = NULL;
+
+        if (end > line && xl_json_parse(line, (size_t)(end - line), "worker output", &obj) == XL_OK) {
+            struct xl_result tmp;
+            int rc;
+
+            xl_result_init(&tmp);
+            rc = xl_result_from_json(obj, "worker result", &tmp);
+            json_object_put(obj);
+            if (rc == XL_OK) {
+                xl_result_dispose(r);
+                *r = tmp;
+                return XL_OK;
+            }
+            xl_result_dispose(&tmp);
+        }
+        line = *end ? end + 1 : NULL;
+    }
+    return XL_ERR_NOTFOUND;
+}
+
+void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned trial, struct xl_result *r)
+{
+    const struct xl_plan *plan = pr->plan;
+    char self[PATH_MAX];
+    char **argv = NULL;
+    struct xl_spawn_result sr;
+    double timeout = plan->trial_timeout_s ? plan->trial_timeout_s : DEFAULT_TRIAL_TIMEOUT_S;
+    int rc;
+
+    xl_spawn_result_init(&sr);
+    xl_result_set_bench(r, &plan->items[item]);
+    snprintf(r->arm, sizeof(r->arm), "%s", plan->arm);
+    r->trial = trial;
+    if (pr->worker) {
+        snprintf(self, sizeof(self), "%s", pr->worker);
+    } else {
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+        self[n > 0 ? n : 0] = '\0';
+    }
+    argv = worker_argv(pr, item, trial, self);
+    if (plan->in_container)
+        rc = xl_container_run(&plan->container, argv + 1, timeout, &sr);
+    else
+        rc = xl_spawn_capture(argv, XL_SPAWN_NEW_PGROUP, timeout, WORKER_MAX_OUTPUT, &sr);
+    if (rc) {
+        xl_result_set_error(r, "%s", xl_error_message());
+    } else if (parse_worker_output(sr.out, r) == XL_OK) {
+        /* The worker's own document, with its own status. */
+    } else if (sr.timed_out) {
+        xl_result_set_error(r, "trial did not finish within %.0f s", timeout);
+    } else if (sr.term_signal) {
+        xl_result_set_error(r, "worker killed by signal %d (%s)", sr.term_signal, strsignal(sr.term_signal));
+    } else {
+        xl_result_set_error(r, "worker exited with status %d and printed no result", sr.exit_code);
+    }
+    r->trial = trial;
+    xl_spawn_result_dispose(&sr);
+    xl_argv_free(argv);
+}
+
+static void run_one(void *opaque, unsigned trial, struct xl_result *r)
+{
+    struct item_ctx *ctx = opaque;
+
+    if (ctx->pr->progress)
+        ctx->pr->progress(ctx->pr->opaque, ctx->item, trial);
+    xl_plan_run_trial(ctx->pr, ctx->item, trial, r);
+}
+
+static int emit_one(void *opaque, const struct xl_result *r)
+{
+    struct item_ctx *ctx = opaque;
+
+    return ctx->pr->emit(ctx->pr->opaque, xl_plan_slot(ctx->pr->plan, ctx->item, r->trial), r);
+}
+
+int xl_plan_run(const struct xl_plan_runner *pr)
+{
+    size_t i;
+    int rc = XL_OK;
+
+    for (i = 0; i < pr->plan->nr_items && !rc; i++) {
+        struct item_ctx ctx = { .pr = pr, .item = i };
+        struct xl_trials_outcome o;
+
+        rc = xl_trials_run(&pr->plan->policy, run_one, emit_one, &ctx, &o);
+    }
+    return rc;
+}

@@ -1,0 +1,15 @@
+/* The xenlab CLI's verbs. Each lives in its own cmd-*.c and returns an exit
+ * status (0 ok, 1 failure, 2 user error) after printing its one-line error. */
+#pragma once
+
+struct xl_command {
+    const char *name;
+    const char *summary;
+    int (*fn)(int argc, char **argv);   /* argv[0] is the verb */
+};
+
+int xl_cmd_report(int argc, char **argv);
+int xl_cmd_spec(int argc, char **argv);
+
+/* Prints "xenlab: <message>" for the last error and returns its exit status. */
+int xl_cli_fail(int rc);

@@ -1,0 +1,63 @@
+/* The side-by-side report: rows = benchmark variants, columns = arms,
+ * cells = statistics over the trials. Built from result documents (files,
+ * run directories), written as Markdown, CSV or JSON. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "result.h"
+#include "stats.h"
+
+#define XL_REPORT_MAX_ARMS 64
+#define XL_REPORT_MAX_ROWS 256
+
+enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON };
+
+struct xl_report_cell {
+    double *values;          /* successful trials, in trial order of arrival */
+    unsigned *trials;        /* trial numbers seen (ok or failed), to drop duplicates */
+    size_t nr_values, nr_trials;
+    unsigned failed;
+    char first_error[256];
+};
+
+struct xl_report_row {
+    char benchmark[16];
+    char variant[32];
+    char label[64];
+    char unit[16];
+    bool lower_is_better;
+    struct xl_report_cell cells[XL_REPORT_MAX_ARMS];
+};
+
+struct xl_report {
+    char *arms[XL_REPORT_MAX_ARMS];
+    json_object *envs[XL_REPORT_MAX_ARMS];   /* first environment record seen per arm */
+    size_t nr_arms;
+    struct xl_report_row *rows;
+    size_t nr_rows;
+    bool fixed_arms;                         /* arms given by the user: others are skipped */
+};
+
+void xl_report_init(struct xl_report *rep);
+void xl_report_dispose(struct xl_report *rep);
+
+/* Restricts and orders the columns ("vm1,vm2"). Call before adding results. */
+int xl_report_set_arms(struct xl_report *rep, const char *list);
+
+/* Adds one validated trial; a repeated (arm, row, trial) is ignored. */
+int xl_report_add(struct xl_report *rep, const struct xl_result *r);
+
+/* A file of result documents (JSON lines, or one JSON array), or a directory:
+ * its results.json, else every *.jsonl in name order. Documents that are
+ * not results (summaries, journal events) are skipped. */
+int xl_report_load(struct xl_report *rep, const char *path);
+
+void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s);
+
+/* ratio_num / ratio_den: arm names for the ratio column, or NULL. */
+int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, const char *ratio_num,
+                    const char *ratio_den, FILE *out);
+json_object *xl_report_to_json(const struct xl_report *rep, const char *ratio_num, const char *ratio_den);

@@ -1,0 +1,51 @@
+/* xenlab: the dom0 command line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "xl-util.h"
+
+static const struct xl_command commands[] = {
+    { "report", "print the side-by-side comparison of result documents or a run", xl_cmd_report },
+    { "spec", "validate an experiment spec, or print the plan of one arm", xl_cmd_spec },
+};
+
+int xl_cli_fail(int rc)
+{
+    fprintf(stderr, "xenlab: %s\n", xl_error_message());
+    return xl_rc_to_exit(rc ? rc : XL_ERR_FAIL);
+}
+
+static void usage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, "usage: xenlab COMMAND [ARGS]   (xenlab COMMAND --help for its options)\n\ncommands:\n");
+    for (i = 0; i < XL_ARRAY_SIZE(commands); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("xenlab %s\n", XENLAB_VERSION);
+        return 0;
+    }
+    for (i = 0; i < XL_ARRAY_SIZE(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "xenlab: unknown command \"%s\"\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,51 @@
+#!/bin/bash
+# The command lines as a user meets them: exit statuses and one-line errors.
+set -u
+n=0; failed=0
+ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+G=$XENLAB_GUEST; X=$XENLAB_CLI; S=$XENLAB_SRCDIR
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+"$X" spec check "$S/templates/seed-vm-vs-container.json" > /dev/null; ok $? "spec check accepts the seed"
+"$X" spec check "$S/tests/data/spec/bad-negative-vcpus.json" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ]; ok $? "invalid spec exits 2 (got $rc)"
+grep -q "arms\[0\].vcpus: must be between 1 and 512" "$tmp/err"; ok $? "the error names the JSON path: $(cat "$tmp/err")"
+[ "$(wc -l < "$tmp/err")" = 1 ]; ok $? "the error is one line"
+"$X" spec check /nonexistent.json 2> "$tmp/err"; rc=$?
+[ $rc != 0 ] && grep -q /nonexistent.json "$tmp/err"; ok $? "a missing spec file is named"
+"$X" spec plan "$S/templates/seed-quick.json" vm2 > "$tmp/plan.json"; ok $? "spec plan prints vm2's plan"
+"$X" spec plan "$S/templates/seed-quick.json" vm9 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q vm9 "$tmp/err"; ok $? "an unknown arm exits 2 naming it"
+
+"$G" bench nqueens --n 8 --trials 2 --arm t > "$tmp/nq.jsonl"; ok $? "worker nqueens runs"
+[ "$(grep -c '"xenlab":"result/1"' "$tmp/nq.jsonl")" = 2 ]; ok $? "one result document per trial"
+grep -q '"xenlab":"summary/1".*"trials":2' "$tmp/nq.jsonl"; ok $? "a summary follows the trials"
+"$G" bench memory --kernel add --type fp --array-mib 8 --reps 2 --threads 1 > "$tmp/mem.jsonl"; ok $? "worker memory runs"
+grep -q '"arrays_moved":3' "$tmp/mem.jsonl"; ok $? "add moves 3 arrays"
+"$G" bench memory --kernel mul 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "mul" "$tmp/err"; ok $? "an unknown kernel exits 2 naming it"
+"$G" bench nqueens --n 0 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q -- "--n" "$tmp/err"; ok $? "--n 0 exits 2 naming the option"
+if command -v dbench > /dev/null; then
+  "$G" bench dbench --clients 2 --seconds 2 --dir "$tmp" > "$tmp/db.jsonl"; ok $? "worker dbench runs the real dbench"
+  grep -q '"max_latency_ms"' "$tmp/db.jsonl"; ok $? "dbench latency is parsed"
+  "$G" bench dbench --clients 1 --seconds 1 --dir /nonexistent > "$tmp/db.jsonl" 2> "$tmp/err"; rc=$?
+  [ $rc = 1 ] && grep -q '"status":"failed"' "$tmp/db.jsonl"; ok $? "a failing dbench fails the trial with a reason"
+else
+  echo "ok $((n+1)) # SKIP dbench is not installed (Debian package dbench)"; n=$((n+1))
+fi
+PATH=/nonexistent "$G" bench dbench --clients 1 --seconds 1 --dir "$tmp" > "$tmp/db.jsonl" 2>/dev/null
+grep -q "install the Debian package 'dbench'" "$tmp/db.jsonl"; ok $? "without dbench the error names the package"
+
+"$G" run --plan "$tmp/plan.json" > /dev/null 2>&1; rc=$?
+# The quick plan's vm2 runs in a container; without container support it
+# must fail every trial with a reason rather than crash.
+[ $rc = 0 ] || [ $rc = 1 ]; ok $? "run --plan finishes (rc $rc)"
+"$X" report "$S/tests/data/seed/results.jsonl" --ratio vm2/vm1 > "$tmp/r.md"; ok $? "report prints"
+grep -q "349.54 (dev 0.02%)" "$tmp/r.md"; ok $? "report shows the seed's N-Queens cell"
+"$X" report --format xml "$S/tests/data/seed/results.jsonl" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "xml" "$tmp/err"; ok $? "an unknown format exits 2 naming it"
+"$X" report "$tmp/nothing" 2> "$tmp/err"; rc=$?
+[ $rc != 0 ] && grep -q "$tmp/nothing" "$tmp/err"; ok $? "a missing path is named"
+echo "1..$n"
+[ $failed = 0 ]
