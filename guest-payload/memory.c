@@ -16,6 +16,7 @@
  * passes, so timer resolution never matters. */
 #define MIN_BYTES_PER_REP (UINT64_C(1) << 30)
 #define SCALAR 3
+#define ARRAY_STAGGER (64 * 17)
 
 unsigned xl_memory_arrays_moved(enum xl_mem_kernel k)
 {
@@ -160,6 +161,8 @@ int xl_memory_measure(enum xl_mem_kernel k, enum xl_mem_type t, size_t array_byt
     struct mem_shared s = { .kernel = k, .type = t, .threads = threads ? threads : 1,
                             .reps = reps ? reps : DEFAULT_REPS };
     struct mem_thread *th = NULL;
+    char *region = NULL;
+    size_t region_bytes = 0;
     unsigned i, started = 0;
     double sum = 0, best = 0;
     int rc;
@@ -172,11 +175,18 @@ int xl_memory_measure(enum xl_mem_kernel k, enum xl_mem_type t, size_t array_byt
     }
     out->bytes_per_pass = xl_memory_bytes_per_pass(k, t, s.elements);
     s.passes = (unsigned)((MIN_BYTES_PER_REP + out->bytes_per_pass - 1) / out->bytes_per_pass);
-    s.a = map_array(array_bytes);
-    s.b = map_array(array_bytes);
-    s.c = map_array(array_bytes);
+    /* One mapping, arrays staggered by a few cache lines: identical page
+     * offsets make a[i], b[i] and c[i] compete for the same cache sets and
+     * TLB entries (STREAM's OFFSET). */
+    region_bytes = 3 * (array_bytes + ARRAY_STAGGER);
+    region = map_array(region_bytes);
+    if (region) {
+        s.a = region;
+        s.b = s.a + array_bytes + ARRAY_STAGGER;
+        s.c = s.b + array_bytes + ARRAY_STAGGER;
+    }
     s.rep_seconds = xl_calloc(s.reps, sizeof(double));
-    if (!s.a || !s.b || !s.c) {
+    if (!region) {
         rc = xl_error_errno(XL_ERR_NOMEM, errno, "memory: cannot map 3 arrays of %zu bytes", array_bytes);
         goto out_nobarrier;
     }
@@ -213,12 +223,8 @@ int xl_memory_measure(enum xl_mem_kernel k, enum xl_mem_type t, size_t array_byt
 out_nobarrier:
     free(th);
     free(s.rep_seconds);
-    if (s.a)
-        munmap(s.a, array_bytes);
-    if (s.b)
-        munmap(s.b, array_bytes);
-    if (s.c)
-        munmap(s.c, array_bytes);
+    if (region)
+        munmap(region, region_bytes);
     return rc;
 }
 

@@ -1,0 +1,118 @@
+/* Issue-2 benchmark: the worker's memory kernels against a plain STREAM-style
+ * loop compiled here with the same flags, and N-Queens scaling over threads.
+ * Figures are ratios measured in the same run, never pass/fail timings. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "size.h"
+#include "sysinfo.h"
+#include "xl-util.h"
+
+#define ROUNDS 5
+#define REPS 5
+
+/* STREAM's loops as John McCalpin wrote them, on doubles. */
+__attribute__((noinline)) static void ref_pass(enum xl_mem_kernel k, double *a, double *b, double *c, size_t n)
+{
+    size_t j;
+
+    switch (k) {
+    case XL_MEM_COPY:
+        for (j = 0; j < n; j++)
+            b[j] = a[j];
+        break;
+    case XL_MEM_SCALE:
+        for (j = 0; j < n; j++)
+            b[j] = 3.0 * a[j];
+        break;
+    case XL_MEM_ADD:
+        for (j = 0; j < n; j++)
+            c[j] = a[j] + b[j];
+        break;
+    case XL_MEM_TRIAD:
+        for (j = 0; j < n; j++)
+            a[j] = b[j] + 3.0 * c[j];
+        break;
+    }
+}
+
+static double reference_mbps(enum xl_mem_kernel k, size_t bytes, unsigned passes)
+{
+    size_t n = bytes / sizeof(double);
+    double *a = malloc(bytes), *b = malloc(bytes), *c = malloc(bytes);
+    double moved = (double)xl_memory_bytes_per_pass(k, XL_MEM_FP, n) * passes, sum = 0;
+    unsigned rep, p;
+
+    memset(a, 1, bytes);
+    memset(b, 1, bytes);
+    memset(c, 1, bytes);
+    ref_pass(k, a, b, c, n);
+    for (rep = 0; rep < REPS; rep++) {
+        double t0 = xl_now();
+
+        for (p = 0; p < passes; p++)
+            ref_pass(k, a, b, c, n);
+        sum += moved / (xl_now() - t0) / 1e6;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return sum / REPS;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+
+    return (a > b) - (a < b);
+}
+
+int main(int argc, char **argv)
+{
+    unsigned mib = argc > 1 ? (unsigned)atoi(argv[1]) : xl_memory_default_array_mib();
+    unsigned nq = argc > 2 ? (unsigned)atoi(argv[2]) : 16;
+    unsigned cpus = xl_cpus_usable();
+    enum xl_mem_kernel k;
+    double t1, tn;
+
+    printf("memory kernels, fp, 1 thread, %u MiB arrays, mean of %d reps, median of %d alternating rounds\n", mib,
+           REPS, ROUNDS);
+    printf("%-6s %12s %12s %8s\n", "kernel", "worker MB/s", "STREAM MB/s", "ratio");
+    for (k = XL_MEM_COPY; k <= XL_MEM_TRIAD; k++) {
+        double ratios[ROUNDS], w = 0, r = 0;
+        int i;
+
+        for (i = 0; i < ROUNDS; i++) {
+            struct xl_memory_run run;
+
+            if (xl_memory_measure(k, XL_MEM_FP, (size_t)mib * XL_MiB, 1, REPS, &run)) {
+                fprintf(stderr, "bench-payload: %s\n", xl_error_message());
+                return 1;
+            }
+            w = run.mean_mbps;
+            r = reference_mbps(k, (size_t)mib * XL_MiB, run.passes_per_rep);
+            ratios[i] = w / r;
+        }
+        qsort(ratios, ROUNDS, sizeof(double), cmp_double);
+        printf("%-6s %12.0f %12.0f %8.3f\n", xl_mem_kernel_name(k), w, r, ratios[ROUNDS / 2]);
+    }
+    {
+        struct xl_memory_run run;
+
+        if (cpus > 1 && xl_memory_measure(XL_MEM_ADD, XL_MEM_FP, (size_t)mib * XL_MiB, cpus, REPS, &run) == 0)
+            printf("add fp with %u threads: %.0f MB/s (best %.0f)\n", cpus, run.mean_mbps, run.best_mbps);
+    }
+    t1 = xl_now();
+    if (xl_nqueens_count(nq, 1) != xl_nqueens_expected(nq))
+        return 1;
+    t1 = xl_now() - t1;
+    tn = xl_now();
+    if (xl_nqueens_count(nq, cpus) != xl_nqueens_expected(nq))
+        return 1;
+    tn = xl_now() - tn;
+    printf("N-Queens N=%u: 1 thread %.3f s, %u threads %.3f s, speed-up %.2f (ideal %u)\n", nq, t1, cpus, tn,
+           t1 / tn, cpus);
+    return 0;
+}
