@@ -328,6 +328,8 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
         fprintf(out, ", %s (%s is better) |", row->unit, row->lower_is_better ? "lower" : "higher");
         for (a = 0; a < rep->nr_arms; a++) {
             md_cell(out, &row->cells[a]);
+            if (row->cells[a].nr_values == 0)
+                continue;
             if (row->cells[a].nr_values < nmin)
                 nmin = row->cells[a].nr_values;
             if (row->cells[a].nr_values > nmax)
@@ -341,7 +343,9 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
         }
         fputc('\n', out);
     }
-    if (nmin == nmax)
+    if (nmax == 0)
+        fputs("\nNo trial succeeded.\n", out);
+    else if (nmin == nmax)
         fprintf(out, "\nEach cell: mean of %zu trial%s (dev = sample standard deviation as %% of the mean).\n",
                 nmax, nmax == 1 ? "" : "s");
     else
