@@ -247,7 +247,7 @@ static int cmd_bench(int argc, char **argv)
     ctx.cli = &cli;
     xl_result_init(&ctx.proto);
     xl_result_set_bench(&ctx.proto, &cli.params);
-    rc = xl_trials_run(&cli.policy, run_in_process, print_result, &ctx, &outcome);
+    rc = xl_trials_run(&cli.policy, run_in_process, print_result, NULL, &ctx, &outcome);
     if (!cli.no_summary) {
         json_object *s = xl_summary_to_json(&ctx.proto, &outcome);
 

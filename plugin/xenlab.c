@@ -7,6 +7,9 @@
 #include "xl-util.h"
 
 static const struct xl_command commands[] = {
+#ifdef XL_HAVE_XENSTORE
+    { "collect", "watch guests' XenStore results and journal them", xl_cmd_collect },
+#endif
     { "report", "print the side-by-side comparison of result documents or a run", xl_cmd_report },
     { "spec", "validate an experiment spec, or print the plan of one arm", xl_cmd_spec },
 };

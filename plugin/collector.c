@@ -1,0 +1,591 @@
+#include "collector.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "json-util.h"
+#include "xl-util.h"
+#include "xs-layout.h"
+
+#define RELEASE_TOKEN "rel"
+/* Extra directory entries looked at beyond the slot count (room for the
+ * children of chunked values are not listed: they sit one level down). */
+#define LIST_SLACK 16
+#define STATE_MAX 16
+#define ERROR_MAX XL_XS_CHUNK_BYTES
+
+enum slot_state { SLOT_NONE, SLOT_HAVE, SLOT_INVALID };
+enum dom_status { DOM_RUNNING, DOM_DONE, DOM_FAILED };
+
+struct dom {
+    unsigned domid;
+    char *arm;
+    char *home;
+    char *watch;              /* <home>/data/xenlab */
+    char token[24];
+    size_t nr_slots;
+    unsigned max_trials;
+    double deadline;
+    unsigned char *slot;      /* enum slot_state */
+    unsigned char *pending;   /* a watch event named this slot since the last commit */
+    size_t have;
+    bool any_pending, commit, check_home;
+    bool said_range, said_listing, said_state;
+    enum dom_status status;
+    char *reason;
+};
+
+struct xl_collector {
+    struct xs_handle *xs;
+    int journal;
+    char *journal_path;
+    const struct xl_collector_ops *ops;
+    void *opaque;
+    struct dom *doms;
+    size_t nr_doms;
+    size_t running;
+    bool release_watched;
+};
+
+static void dom_dispose(struct dom *d)
+{
+    free(d->arm);
+    free(d->home);
+    free(d->watch);
+    free(d->slot);
+    free(d->pending);
+    free(d->reason);
+}
+
+int xl_collector_new(const char *journal, const struct xl_collector_ops *ops, void *opaque,
+                     struct xl_collector **c_r)
+{
+    struct xl_collector *c = xl_calloc(1, sizeof(*c));
+    int rc;
+
+    c->journal = -1;
+    c->ops = ops;
+    c->opaque = opaque;
+    c->journal_path = xl_strdup(journal);
+    c->journal = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (c->journal < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", journal);
+        goto out;
+    }
+    c->xs = xs_open(0);
+    if (!c->xs) {
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore");
+        goto out;
+    }
+    *c_r = xl_steal_pointer(&c);
+    rc = XL_OK;
+out:
+    xl_collector_free(c);
+    return rc;
+}
+
+void xl_collector_free(struct xl_collector *c)
+{
+    size_t i;
+
+    if (!c)
+        return;
+    if (c->xs)
+        xs_close(c->xs);     /* drops the watches with the connection */
+    if (c->journal >= 0)
+        close(c->journal);
+    for (i = 0; i < c->nr_doms; i++)
+        dom_dispose(&c->doms[i]);
+    free(c->doms);
+    free(c->journal_path);
+    free(c);
+}
+
+int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
+{
+    struct dom *m;
+
+    if (d->nr_slots < 1 || d->nr_slots > XL_XS_MAX_SLOTS)
+        return xl_error(XL_ERR_INVAL, "domain %u: %zu result slots (want 1 to %d)", d->domid, d->nr_slots,
+                        XL_XS_MAX_SLOTS);
+    if (!c->release_watched) {
+        if (!xs_watch(c->xs, "@releaseDomain", RELEASE_TOKEN))
+            return xl_error_errno(XL_ERR_FAIL, errno, "watch @releaseDomain");
+        c->release_watched = true;
+    }
+    c->doms = xl_realloc(c->doms, (c->nr_doms + 1) * sizeof(*c->doms));
+    m = &c->doms[c->nr_doms];
+    memset(m, 0, sizeof(*m));
+    m->domid = d->domid;
+    m->arm = d->arm ? xl_strdup(d->arm) : NULL;
+    m->home = xl_xs_home(d->domid);
+    m->watch = xl_xs_path(m->home, XL_XS_DATA);
+    snprintf(m->token, sizeof(m->token), "d%zu", c->nr_doms);
+    m->nr_slots = d->nr_slots;
+    m->max_trials = d->max_trials;
+    m->deadline = d->timeout_s > 0 ? xl_now() + d->timeout_s : 0;
+    m->slot = xl_calloc(d->nr_slots, 1);
+    m->pending = xl_calloc(d->nr_slots, 1);
+    /* The watch fires once at registration: that first event lists result/,
+     * catching anything written before we looked. */
+    if (!xs_watch(c->xs, m->watch, m->token)) {
+        int rc = xl_error_errno(XL_ERR_FAIL, errno, "watch %s", m->watch);
+
+        dom_dispose(m);
+        return rc;
+    }
+    c->nr_doms++;
+    c->running++;
+    return XL_OK;
+}
+
+/* ---- journal ---- */
+
+static json_object *event_obj(const struct dom *d, const char *event)
+{
+    json_object *o = json_object_new_object();
+
+    xl_json_add(o, "event", xl_json_str(event));
+    xl_json_add(o, "domain", json_object_new_int64(d->domid));
+    if (d->arm)
+        xl_json_add(o, "arm", xl_json_str(d->arm));
+    return o;
+}
+
+/* One line, written whole and fsync'd: a line on disk is a line acknowledged. */
+static int journal_append(struct xl_collector *c, json_object *o)
+{
+    xl_autofree char *line = xl_asprintf("%s\n", xl_json_compact(o));
+    size_t len = strlen(line), off = 0;
+
+    while (off < len) {
+        ssize_t r = write(c->journal, line + off, len - off);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return xl_error_errno(XL_ERR_FAIL, errno, "%s: append", c->journal_path);
+        off += (size_t)r;
+    }
+    if (fsync(c->journal) < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", c->journal_path);
+    return XL_OK;
+}
+
+static int invalid(struct xl_collector *c, struct dom *d, long slot, const char *reason)
+{
+    json_object *o = event_obj(d, "invalid");
+    int rc;
+
+    if (slot >= 0)
+        xl_json_add(o, "slot", json_object_new_int64(slot));
+    xl_json_add(o, "reason", xl_json_str(reason));
+    rc = journal_append(c, o);
+    json_object_put(o);
+    if (!rc && c->ops && c->ops->invalid)
+        c->ops->invalid(c->opaque, d->domid, slot, reason);
+    return rc;
+}
+
+static int finish(struct xl_collector *c, struct dom *d, bool ok, const char *reason)
+{
+    json_object *o = event_obj(d, "domain");
+    int rc;
+
+    if (d->status != DOM_RUNNING)
+        return XL_OK;
+    d->status = ok ? DOM_DONE : DOM_FAILED;
+    free(d->reason);
+    d->reason = reason ? xl_strdup(reason) : NULL;
+    c->running--;
+    xs_unwatch(c->xs, d->watch, d->token);
+    xl_json_add(o, "status", xl_json_str(ok ? "done" : "failed"));
+    xl_json_add(o, "results", json_object_new_int64((int64_t)d->have));
+    xl_json_add(o, "slots", json_object_new_int64((int64_t)d->nr_slots));
+    if (reason)
+        xl_json_add(o, "reason", xl_json_str(reason));
+    rc = journal_append(c, o);
+    json_object_put(o);
+    if (c->ops && c->ops->finished)
+        c->ops->finished(c->opaque, d->domid, ok, reason);
+    return rc;
+}
+
+/* ---- bounded reads ---- */
+
+static int read_node(void *opaque, const char *path, size_t max, char **val_r, size_t *len_r)
+{
+    struct xl_collector *c = opaque;
+    unsigned len = 0;
+    char *v = xs_read(c->xs, XBT_NULL, path, &len);
+
+    if (!v)
+        return errno == ENOENT ? XL_ERR_NOTFOUND : xl_error_errno(XL_ERR_FAIL, errno, "read %s", path);
+    if (len > max) {
+        free(v);
+        return xl_error(XL_ERR_GUEST, "%s: %u bytes, more than %zu", path, len, max);
+    }
+    *val_r = v;
+    *len_r = len;
+    return XL_OK;
+}
+
+/* ---- one slot ---- */
+
+int xl_collector_parse_result(const char *text, size_t len, const char *what, const char *arm,
+                              unsigned max_trials, size_t slot, struct xl_result *r)
+{
+    json_object *obj = NULL;
+    int rc = xl_json_parse(text, len, what, &obj);
+
+    if (!rc)
+        rc = xl_result_from_json(obj, what, r);
+    json_object_put(obj);
+    if (rc)
+        return XL_ERR_GUEST;
+    if (max_trials && r->trial != slot % max_trials + 1)
+        return xl_error(XL_ERR_GUEST, "%s: trial %u does not belong in slot %zu", what, r->trial, slot);
+    if (arm && strcmp(r->arm, arm) != 0)
+        return xl_error(XL_ERR_GUEST, "%s: arm \"%s\" is not this domain's \"%s\"", what, r->arm, arm);
+    return XL_OK;
+}
+
+static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
+{
+    xl_autofree char *path = xl_xs_result_path(d->home, slot);
+    xl_autofree char *text = NULL;
+    struct xl_result r;
+    size_t len = 0;
+    json_object *o;
+    int rc;
+
+    if (d->slot[slot] == SLOT_HAVE)
+        return XL_OK;
+    rc = xl_xs_value_read(read_node, c, path, XL_RESULT_MAX_BYTES, &text, &len);
+    if (rc == XL_ERR_NOTFOUND)
+        return XL_OK;                       /* removed again, or not written yet */
+    if (rc == XL_ERR_FAIL)
+        return rc;
+    xl_result_init(&r);
+    if (!rc)
+        rc = xl_collector_parse_result(text, len, path, d->arm, d->max_trials, slot, &r);
+    if (rc) {
+        xl_autofree char *reason = xl_strdup(xl_error_message());
+
+        xl_result_dispose(&r);
+        if (d->slot[slot] == SLOT_INVALID)
+            return XL_OK;                   /* said once */
+        d->slot[slot] = SLOT_INVALID;
+        return invalid(c, d, (long)slot, reason);
+    }
+    o = event_obj(d, "result");
+    xl_json_add(o, "slot", json_object_new_int64((int64_t)slot));
+    xl_json_add(o, "result", xl_result_to_json(&r));
+    rc = journal_append(c, o);
+    json_object_put(o);
+    if (!rc) {
+        d->slot[slot] = SLOT_HAVE;
+        d->have++;
+        if (c->ops && c->ops->result)
+            c->ops->result(c->opaque, d->domid, slot, &r);
+    }
+    xl_result_dispose(&r);
+    return rc;
+}
+
+/* A name under result/: a slot index, or something we ignore. An index
+ * beyond the plan is reported once. */
+static int note_name(struct xl_collector *c, struct dom *d, const char *name, size_t len)
+{
+    size_t idx;
+
+    if (xl_xs_parse_index(name, len, SIZE_MAX, &idx) != XL_OK)
+        return XL_OK;                       /* unknown key: ignored */
+    if (idx < d->nr_slots) {
+        d->pending[idx] = 1;
+        d->any_pending = true;
+        return XL_OK;
+    }
+    if (d->said_range)
+        return XL_OK;
+    d->said_range = true;
+    {
+        xl_autofree char *reason = xl_asprintf("%s/result: index %.24s%s is outside the plan's %zu slots",
+                                               d->watch, name, len > 24 ? "..." : "", d->nr_slots);
+
+        return invalid(c, d, -1, reason);
+    }
+}
+
+/* Lists result/, looking at no more than the slot count (plus slack). */
+static int list_results(struct xl_collector *c, struct dom *d)
+{
+    xl_autofree char *path = xl_xs_path(d->watch, "result");
+    unsigned n = 0, i, limit = (unsigned)d->nr_slots + LIST_SLACK;
+    char **names = xs_directory(c->xs, XBT_NULL, path, &n);
+    int rc = XL_OK;
+
+    if (!names)
+        return errno == ENOENT ? XL_OK : xl_error_errno(XL_ERR_FAIL, errno, "list %s", path);
+    for (i = 0; i < n && i < limit && !rc; i++)
+        rc = note_name(c, d, names[i], strnlen(names[i], 32));
+    if (!rc && n > limit && !d->said_listing) {
+        xl_autofree char *reason = xl_asprintf("%s: %u keys, more than the %zu slots; looked at %u", path, n,
+                                               d->nr_slots, limit);
+
+        d->said_listing = true;
+        rc = invalid(c, d, -1, reason);
+    }
+    free(names);
+    return rc;
+}
+
+static void sanitize(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}
+
+static int check_state(struct xl_collector *c, struct dom *d)
+{
+    xl_autofree char *path = xl_xs_path(d->home, XL_XS_STATE);
+    xl_autofree char *val = NULL;
+    enum xl_xs_state st;
+    size_t len = 0, i;
+    int rc = read_node(c, path, STATE_MAX, &val, &len);
+
+    if (rc == XL_ERR_NOTFOUND)
+        return XL_OK;
+    if (rc == XL_OK && xl_xs_state_parse(val, len, &st) != XL_OK)
+        rc = xl_error(XL_ERR_GUEST, "%s: not a state", path);
+    if (rc == XL_ERR_GUEST) {
+        if (d->said_state)
+            return XL_OK;
+        d->said_state = true;
+        return invalid(c, d, -1, xl_error_message());
+    }
+    if (rc)
+        return rc;
+    switch (st) {
+    case XL_XS_DONE:
+        /* Slots whose events we may have missed: read them before judging. */
+        for (i = 0; i < d->nr_slots && !rc; i++)
+            if (d->slot[i] != SLOT_HAVE)
+                rc = take_slot(c, d, i);
+        if (rc)
+            return rc;
+        if (d->have == d->nr_slots)
+            return finish(c, d, true, NULL);
+        {
+            xl_autofree char *reason = xl_asprintf("guest reported done with %zu of %zu results", d->have,
+                                                   d->nr_slots);
+
+            return finish(c, d, false, reason);
+        }
+    case XL_XS_FAILED: {
+        xl_autofree char *epath = xl_xs_path(d->home, XL_XS_ERROR);
+        xl_autofree char *err = NULL;
+        xl_autofree char *reason = NULL;
+
+        if (read_node(c, epath, ERROR_MAX, &err, &len) != XL_OK)
+            err = xl_strdup("(no error given)");
+        sanitize(err);
+        reason = xl_asprintf("guest failed: %s", err);
+        return finish(c, d, false, reason);
+    }
+    case XL_XS_BOOTING:
+    case XL_XS_GROWING:
+    case XL_XS_RUNNING:
+        break;
+    }
+    return XL_OK;
+}
+
+static int check_home(struct xl_collector *c, struct dom *d)
+{
+    xl_autofree char *val = NULL;
+    size_t len = 0;
+    int rc = read_node(c, d->home, XL_XS_CHUNK_BYTES, &val, &len);
+
+    if (rc == XL_ERR_NOTFOUND) {
+        xl_autofree char *reason = xl_asprintf("%s vanished (domain destroyed?) with %zu of %zu results",
+                                               d->home, d->have, d->nr_slots);
+
+        return finish(c, d, false, reason);
+    }
+    return rc == XL_ERR_FAIL ? rc : XL_OK;
+}
+
+/* After a batch of events: the work the events asked for. */
+static int settle(struct xl_collector *c, struct dom *d)
+{
+    size_t i;
+    int rc = XL_OK;
+
+    if (d->status != DOM_RUNNING)
+        return XL_OK;
+    if (d->check_home) {
+        d->check_home = false;
+        rc = check_home(c, d);
+        if (rc || d->status != DOM_RUNNING)
+            return rc;
+    }
+    if (!d->commit)
+        return XL_OK;
+    d->commit = false;
+    if (!d->any_pending)
+        rc = list_results(c, d);
+    for (i = 0; i < d->nr_slots && d->any_pending && !rc; i++) {
+        if (d->pending[i]) {
+            d->pending[i] = 0;
+            rc = take_slot(c, d, i);
+        }
+    }
+    d->any_pending = false;
+    if (!rc)
+        rc = check_state(c, d);
+    return rc;
+}
+
+static struct dom *dom_by_token(struct xl_collector *c, const char *token)
+{
+    size_t idx;
+
+    if (token[0] != 'd' || xl_xs_parse_index(token + 1, strlen(token + 1), c->nr_doms - 1, &idx))
+        return NULL;
+    return &c->doms[idx];
+}
+
+static int on_event(struct xl_collector *c, const char *path, const char *token)
+{
+    struct dom *d;
+    size_t wlen;
+    const char *rest;
+
+    if (strcmp(token, RELEASE_TOKEN) == 0) {
+        size_t i;
+
+        for (i = 0; i < c->nr_doms; i++)
+            c->doms[i].check_home = true;
+        return XL_OK;
+    }
+    d = dom_by_token(c, token);
+    if (!d || d->status != DOM_RUNNING)
+        return XL_OK;
+    wlen = strlen(d->watch);
+    if (strncmp(path, d->watch, wlen) != 0)
+        return XL_OK;
+    rest = path + wlen;
+    if (*rest == '\0') {
+        /* Registration, or the node (or an ancestor) went away. */
+        d->check_home = true;
+        d->commit = true;
+    } else if (strcmp(rest, "/updated") == 0) {
+        d->commit = true;
+    } else if (strncmp(rest, "/result/", 8) == 0) {
+        const char *name = rest + 8;
+
+        return note_name(c, d, name, strcspn(name, "/"));
+    }
+    return XL_OK;
+}
+
+static int handle_timeouts(struct xl_collector *c, double now, double *next_r)
+{
+    size_t i;
+    int rc = XL_OK;
+
+    *next_r = 0;
+    for (i = 0; i < c->nr_doms && !rc; i++) {
+        struct dom *d = &c->doms[i];
+
+        if (d->status != DOM_RUNNING || !d->deadline)
+            continue;
+        if (now >= d->deadline) {
+            xl_autofree char *reason = xl_asprintf("timed out with %zu of %zu results", d->have, d->nr_slots);
+
+            rc = finish(c, d, false, reason);
+        } else if (!*next_r || d->deadline < *next_r) {
+            *next_r = d->deadline;
+        }
+    }
+    return rc;
+}
+
+int xl_collector_run(struct xl_collector *c, double max_wait_s)
+{
+    double end = max_wait_s >= 0 ? xl_now() + max_wait_s : 0;
+    int rc = XL_OK;
+    size_t i;
+
+    while (c->running > 0) {
+        struct pollfd pfd = { .fd = xs_fileno(c->xs), .events = POLLIN };
+        double now = xl_now(), next = 0;
+        char **ev;
+        int r, timeout_ms = -1;
+
+        rc = handle_timeouts(c, now, &next);
+        if (rc || c->running == 0)
+            break;
+        if (end && (!next || end < next))
+            next = end;
+        if (next) {
+            if (now >= next)
+                break;
+            timeout_ms = (int)((next - now) * 1000) + 1;
+        }
+        r = poll(&pfd, 1, timeout_ms);
+        if (r < 0 && errno != EINTR) {
+            rc = xl_error_errno(XL_ERR_FAIL, errno, "poll XenStore");
+            break;
+        }
+        if (r <= 0)
+            continue;
+        while (!rc && (ev = xs_check_watch(c->xs)) != NULL) {
+            rc = on_event(c, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
+            free(ev);
+        }
+        for (i = 0; i < c->nr_doms && !rc; i++)
+            rc = settle(c, &c->doms[i]);
+    }
+    return rc;
+}
+
+size_t xl_collector_running(const struct xl_collector *c)
+{
+    return c->running;
+}
+
+static const struct dom *find_dom(const struct xl_collector *c, unsigned domid)
+{
+    size_t i;
+
+    for (i = 0; i < c->nr_doms; i++)
+        if (c->doms[i].domid == domid)
+            return &c->doms[i];
+    return NULL;
+}
+
+bool xl_collector_has(const struct xl_collector *c, unsigned domid, size_t slot)
+{
+    const struct dom *d = find_dom(c, domid);
+
+    return d && slot < d->nr_slots && d->slot[slot] == SLOT_HAVE;
+}
+
+const char *xl_collector_status(const struct xl_collector *c, unsigned domid, const char **reason_r)
+{
+    const struct dom *d = find_dom(c, domid);
+
+    if (!d)
+        return NULL;
+    if (reason_r)
+        *reason_r = d->reason;
+    return d->status == DOM_DONE ? "done" : d->status == DOM_FAILED ? "failed" : "running";
+}

@@ -1,0 +1,74 @@
+/* The dom0 collector: gathers results from any number of guests through
+ * XenStore (layout in common/xs-layout.h) with one handle, one watch per
+ * domain on <home>/data/xenlab plus @releaseDomain, and one poll loop whose
+ * timeout is the next deadline: no periodic polling.
+ *
+ * Everything read from a guest is hostile: every read is bounded, a result
+ * must pass xl_result_from_json and match its slot (trial, arm), a bad value
+ * makes that trial invalid with a reason, indices outside the plan and
+ * unknown keys are ignored (one reason each), and a directory listing is
+ * looked at only up to the plan's slot count.
+ *
+ * Protocol: a guest's transaction ends by writing data/xenlab/updated; on
+ * that event the collector reads the result slots whose watch events it saw
+ * (or, when it saw none, lists result/), then state. An accepted result is
+ * appended to the journal as one line and fsync'd, and only then
+ * acknowledged: the slot is marked had and ops->result is called. A slot is
+ * journalled once; later rewrites are ignored.
+ *
+ * Journal lines (JSON, one per line):
+ *   {"event":"result","domain":5,"arm":"vm1","slot":3,"result":{...}}
+ *   {"event":"invalid","domain":5,"arm":"vm1","slot":3,"reason":"..."}   (slot absent
+ *        when the reason is not about one slot)
+ *   {"event":"domain","domain":5,"arm":"vm1","status":"done"|"failed","results":k,
+ *    "slots":n,"reason":"..."} */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "result.h"
+
+struct xl_collector;
+
+struct xl_collect_domain {
+    unsigned domid;
+    const char *arm;          /* label for the journal, checked against results; NULL: any */
+    size_t nr_slots;          /* xl_plan_nr_slots() of its plan, 1..XL_XS_MAX_SLOTS */
+    unsigned max_trials;      /* the plan's max_trials: result.trial must match the slot; 0: unchecked */
+    double timeout_s;         /* fails this long after xl_collector_add; 0: never */
+};
+
+struct xl_collector_ops {
+    /* After the journal line is on disk. */
+    void (*result)(void *opaque, unsigned domid, size_t slot, const struct xl_result *r);
+    /* slot is -1 when the reason is about the domain's data, not one slot. */
+    void (*invalid)(void *opaque, unsigned domid, long slot, const char *reason);
+    void (*finished)(void *opaque, unsigned domid, bool ok, const char *reason);
+};
+
+/* Opens the XenStore handle (XENSTORED_PATH or the default) and the journal
+ * (appended to, created if missing). ops may be NULL. */
+int xl_collector_new(const char *journal, const struct xl_collector_ops *ops, void *opaque,
+                     struct xl_collector **c_r);
+void xl_collector_free(struct xl_collector *c);
+
+/* Starts watching one domain. */
+int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d);
+
+/* Waits for events and handles them until every domain has finished (done
+ * or failed), or max_wait_s passes (< 0: no limit). XL_OK or an error that
+ * stops the whole collection (XenStore or the journal failing). */
+int xl_collector_run(struct xl_collector *c, double max_wait_s);
+
+/* How many domains are still running. */
+size_t xl_collector_running(const struct xl_collector *c);
+bool xl_collector_has(const struct xl_collector *c, unsigned domid, size_t slot);
+/* "done", "failed" or "running"; NULL for an unknown domain. */
+const char *xl_collector_status(const struct xl_collector *c, unsigned domid, const char **reason_r);
+
+/* The checks on one result value read from slot (after xl_xs_value_read):
+ * JSON, xl_result_from_json, trial and arm against the slot. r is
+ * initialised by the caller. Pure: the fuzz target calls it. */
+int xl_collector_parse_result(const char *text, size_t len, const char *what, const char *arm,
+                              unsigned max_trials, size_t slot, struct xl_result *r);

@@ -1,0 +1,260 @@
+/* The dom0 collector against hostile guests, on the real xenstored. The test
+ * plays the guests: domain 9 misbehaves in every way we could think of,
+ * domain 10 behaves and must be collected in full regardless; domain 11's
+ * home vanishes mid-run; domain 12 never answers and times out.
+ * (Socket clients are all privileged here: guest permission enforcement is
+ * verified on the Xen testbed.) */
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "collector.h"
+#include "json-util.h"
+#include "tap.h"
+#include "xl-util.h"
+#include "xsd-harness.h"
+
+#define SLOTS 4
+
+static char *result_text(const char *arm, unsigned trial)
+{
+    struct xl_bench_params bp;
+    struct xl_result r;
+    json_object *o;
+    char *s;
+
+    xl_bench_params_init(&bp);
+    bp.kind = XL_BENCH_NQUEENS;
+    bp.n = 6;
+    xl_result_init(&r);
+    xl_result_set_bench(&r, &bp);
+    snprintf(r.arm, sizeof(r.arm), "%s", arm);
+    r.trial = trial;
+    r.ok = true;
+    r.value = 0.001 * trial;
+    o = xl_result_to_json(&r);
+    s = xl_strdup(xl_json_compact(o));
+    json_object_put(o);
+    xl_result_dispose(&r);
+    xl_bench_params_dispose(&bp);
+    return s;
+}
+
+/* One guest commit: a result (or NULL) and updated, in a transaction. */
+static void guest_commit(struct xs_handle *h, unsigned domid, const char *key, const char *val, unsigned seq)
+{
+    char path[256], num[16];
+    xs_transaction_t t;
+
+    do {
+        t = xs_transaction_start(h);
+        if (key) {
+            snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab/%s", domid, key);
+            xs_write(h, t, path, val, (unsigned)strlen(val));
+        }
+        snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab/updated", domid);
+        snprintf(num, sizeof(num), "%u", seq);
+        xs_write(h, t, path, num, (unsigned)strlen(num));
+    } while (!xs_transaction_end(h, t, false));
+}
+
+/* The guests, in a child process so the collector sees them live. */
+static int guests(void)
+{
+    struct xs_handle *h = xs_open(0);
+    char key[64], *val;
+    unsigned seq = 1, i;
+    char big[1500];
+
+    if (!h)
+        return 1;
+    xsd_put(h, "/local/domain/9/data/xenlab/state", "running");
+    xsd_put(h, "/local/domain/10/data/xenlab/state", "running");
+    xsd_put(h, "/local/domain/11/data/xenlab/state", "running");
+
+    /* domain 9: oversize inline value */
+    memset(big, '{', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    guest_commit(h, 9, "result/0", big, seq++);
+    /* non-ASCII */
+    guest_commit(h, 9, "result/1", "{\"xenlab\":\"result/1\",\"benchmark\":\"nq\xc3\xa9\"}", seq++);
+    /* wrong JSON types */
+    val = result_text("vm9", 3);
+    {
+        char *p = strstr(val, "\"trial\":3");
+        char *wrong = xl_asprintf("%.*s\"trial\":\"3\"%s", (int)(p - val), val, p + 9);
+
+        guest_commit(h, 9, "result/2", wrong, seq++);
+        free(wrong);
+    }
+    free(val);
+    /* not JSON at all */
+    guest_commit(h, 9, "result/3", "]]]", seq++);
+    /* a result index far out of range */
+    guest_commit(h, 9, "result/4294967296000", "{}", seq++);
+    /* 10,000 junk keys (a guest may write that many only outside real quotas) */
+    for (i = 0; i < 10000; i++) {
+        snprintf(key, sizeof(key), "/local/domain/9/data/xenlab/result/junk%u", i);
+        xsd_put(h, key, "x");
+    }
+    guest_commit(h, 9, NULL, NULL, seq++);
+
+    /* domain 10: well behaved, interleaved with the junk above */
+    for (i = 0; i < SLOTS; i++) {
+        snprintf(key, sizeof(key), "result/%u", i);
+        val = result_text("vm10", i % 2 + 1);
+        guest_commit(h, 10, key, val, seq++);
+        free(val);
+    }
+    /* a rewrite of an acknowledged slot is ignored */
+    val = result_text("vm10", 1);
+    guest_commit(h, 10, "result/0", val, seq++);
+    free(val);
+    guest_commit(h, 10, "state", "done", seq++);
+
+    /* domain 9 says it is done without valid results */
+    guest_commit(h, 9, "state", "done", seq++);
+
+    /* domain 11: one result, then its home vanishes (domain destroyed) */
+    val = result_text("vm11", 1);
+    guest_commit(h, 11, "result/0", val, seq++);
+    free(val);
+    usleep(200 * 1000);
+    xs_rm(h, XBT_NULL, "/local/domain/11");
+    xs_close(h);
+    return 0;
+}
+
+struct seen {
+    int results[16];
+    int invalid[16];
+    int finished[16];
+    double finished_at[16];
+};
+
+static void on_result(void *opaque, unsigned domid, size_t slot, const struct xl_result *r)
+{
+    struct seen *s = opaque;
+
+    (void)slot;
+    (void)r;
+    s->results[domid]++;
+}
+
+static void on_invalid(void *opaque, unsigned domid, long slot, const char *reason)
+{
+    struct seen *s = opaque;
+
+    tap_diag("domain %u slot %ld invalid: %.160s", domid, slot, reason);
+    s->invalid[domid]++;
+}
+
+static void on_finished(void *opaque, unsigned domid, bool ok, const char *reason)
+{
+    struct seen *s = opaque;
+
+    tap_diag("domain %u %s: %s", domid, ok ? "done" : "failed", reason ? reason : "");
+    s->finished[domid]++;
+    s->finished_at[domid] = xl_now();
+}
+
+static bool journal_has(const char *journal, const char *a, const char *b, const char *c)
+{
+    const char *needles[] = { a, b, c, NULL };
+
+    return xsd_count_lines(journal, needles) > 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct xl_collector_ops ops = { on_result, on_invalid, on_finished };
+    struct xsd x;
+    struct seen seen = { 0 };
+    struct xl_collector *c = NULL;
+    char journal[512];
+    const char *why = NULL, *reason = NULL;
+    double t0;
+    pid_t pid;
+    int r, status = 0;
+    unsigned d;
+
+    r = xsd_start(&x, argc > 1 ? argv[1] : NULL, &why);
+    if (r == 77)
+        tap_skip_all("%s", why);
+    if (r) {
+        printf("Bail out! xenstored: %s\n", why);
+        return 1;
+    }
+    snprintf(journal, sizeof(journal), "%s/journal.jsonl", x.dir);
+    r = xl_collector_new(journal, &ops, &seen, &c);
+    TAP_EQ_INT(r, XL_OK, "collector opens XenStore and the journal");
+    if (r)
+        goto out;
+    {
+        /* The toolstack creates each home before the guest runs. */
+        struct xs_handle *h = xs_open(0);
+
+        for (d = 9; d <= 12; d++) {
+            char home[64];
+
+            snprintf(home, sizeof(home), "/local/domain/%u", d);
+            xsd_put(h, home, "");
+        }
+        xs_close(h);
+    }
+    for (d = 9; d <= 12; d++) {
+        char arm[8];
+        struct xl_collect_domain cd = { .domid = d, .arm = arm, .nr_slots = SLOTS, .max_trials = 2,
+                                        .timeout_s = d == 12 ? 2 : 30 };
+
+        snprintf(arm, sizeof(arm), "vm%u", d);
+        r = xl_collector_add(c, &cd);      /* TAP_EQ_INT evaluates twice */
+        TAP_EQ_INT(r, XL_OK, "watch a domain");
+    }
+    t0 = xl_now();
+    pid = fork();
+    if (pid == 0)
+        _exit(guests());
+    r = xl_collector_run(c, 60);
+    waitpid(pid, &status, 0);
+    TAP_EQ_INT(r, XL_OK, "collection ends without error");
+    TAP_EQ_INT(status, 0, "the guests wrote everything");
+    TAP_EQ_INT(xl_collector_running(c), 0, "every domain finished");
+
+    TAP_EQ_STR(xl_collector_status(c, 10, NULL), "done", "well-behaved domain 10 is done");
+    TAP_EQ_INT(seen.results[10], SLOTS, "domain 10: every result acknowledged once");
+    {
+        const char *needles[] = { "\"event\":\"result\"", "\"domain\":10,", NULL };
+
+        TAP_EQ_INT(xsd_count_lines(journal, needles), SLOTS, "journal: each of domain 10's results exactly once");
+    }
+    TAP_EQ_STR(xl_collector_status(c, 9, &reason), "failed", "hostile domain 9 failed");
+    tap_ok(reason && strstr(reason, "done with 0 of 4"), "... because none of its results was valid (%s)",
+           reason ? reason : "");
+    TAP_EQ_INT(seen.results[9], 0, "domain 9: nothing accepted");
+    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":0", "more than 960"), "oversize value rejected");
+    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":1", "not printable ASCII"), "non-ASCII value rejected");
+    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":2", "trial"), "wrong JSON type rejected");
+    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":3", "invalid JSON"), "non-JSON rejected");
+    tap_ok(journal_has(journal, "\"domain\":9,", "outside the plan", "4294967296000"),
+           "index far out of range reported once");
+    tap_ok(journal_has(journal, "\"domain\":9,", "keys, more than the 4 slots", "looked at 20"),
+           "10,000 junk keys: one reason");
+    TAP_EQ_INT(seen.invalid[9], 6, "domain 9: six reasons, each said once");
+
+    TAP_EQ_STR(xl_collector_status(c, 11, &reason), "failed", "domain 11 whose home vanished failed");
+    tap_ok(reason && strstr(reason, "vanished") && strstr(reason, "1 of 4"), "... with the reason (%s)",
+           reason ? reason : "");
+    tap_ok(seen.finished_at[11] - t0 < 30, "... well within its timeout (%.1f s)", seen.finished_at[11] - t0);
+    TAP_EQ_STR(xl_collector_status(c, 12, &reason), "failed", "silent domain 12 failed");
+    tap_ok(reason && strstr(reason, "timed out"), "... by its timeout (%s)", reason ? reason : "");
+    tap_ok(journal_has(journal, "\"event\":\"domain\"", "\"domain\":12,", "timed out"), "... journalled");
+    for (d = 9; d <= 12; d++)
+        TAP_EQ_INT(seen.finished[d], 1, "each domain finishes once");
+out:
+    xl_collector_free(c);
+    xsd_stop(&x);
+    return tap_done();
+}
