@@ -23,6 +23,7 @@ void xl_plan_dispose(struct xl_plan *p)
     for (i = 0; i < p->nr_items; i++)
         xl_bench_params_dispose(&p->items[i]);
     free(p->items);
+    free(p->skip);
     xl_plan_init(p);
 }
 
@@ -33,6 +34,8 @@ int xl_plan_from_spec(const struct xl_spec *s, const struct xl_arm *arm, unsigne
 
     if (s->nr_benches > XL_PLAN_MAX_ITEMS)
         return xl_error(XL_ERR_INVAL, "benchmarks: more than %d variants", XL_PLAN_MAX_ITEMS);
+    if (s->nr_benches * s->policy.max_trials > XL_PLAN_MAX_SLOTS)
+        return xl_error(XL_ERR_INVAL, "benchmarks x max_trials: more than %d results per guest", XL_PLAN_MAX_SLOTS);
     p->run_id = xl_strdup(run_id);
     p->arm = xl_strdup(arm->name);
     p->replica = replica;
@@ -72,6 +75,14 @@ json_object *xl_plan_to_json(const struct xl_plan *p)
     for (i = 0; i < p->nr_items; i++)
         json_object_array_add(items, xl_bench_params_to_json(&p->items[i]));
     xl_json_add(o, "items", items);
+    if (p->skip) {
+        json_object *skip = json_object_new_array();
+
+        for (i = 0; i < xl_plan_nr_slots(p); i++)
+            if (p->skip[i])
+                json_object_array_add(skip, json_object_new_int((int)i));
+        xl_json_add(o, "skip", skip);
+    }
     return o;
 }
 
@@ -96,7 +107,7 @@ static bool valid_token(const char *s, size_t max)
 int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
 {
     static const char *const keys[] = { "xenlab", "run", "arm", "replica", "trials", "max_trials",
-                                        "target_deviation", "trial_timeout", "run_in", "items", NULL };
+                                        "target_deviation", "trial_timeout", "run_in", "items", "skip", NULL };
     const char *schema = NULL, *run = NULL, *arm = NULL;
     json_object *items = NULL, *run_in = NULL;
     int64_t v;
@@ -173,6 +184,27 @@ int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
         rc = xl_error(XL_ERR_INVAL, "items: the plan lists no benchmark");
         goto out;
     }
+    if (xl_plan_nr_slots(p) > XL_PLAN_MAX_SLOTS) {
+        rc = xl_error(XL_ERR_INVAL, "items x max_trials: more than %d results", XL_PLAN_MAX_SLOTS);
+        goto out;
+    }
+    {
+        json_object *skip = NULL;
+
+        rc = xl_json_get_array(obj, "", "skip", false, XL_PLAN_MAX_SLOTS, &skip);
+        if (rc)
+            goto out;
+        for (i = 0; skip && i < json_object_array_length(skip); i++) {
+            xl_autofree char *path = xl_json_path_index("skip", i);
+            int64_t slot;
+
+            rc = xl_json_as_int(json_object_array_get_idx(skip, i), path, 0,
+                                (int64_t)xl_plan_nr_slots(p) - 1, &slot);
+            if (rc)
+                goto out;
+            xl_plan_skip_slot(p, (size_t)slot);
+        }
+    }
     rc = XL_OK;
 out:
     if (rc && what && *what)
@@ -199,4 +231,18 @@ size_t xl_plan_nr_slots(const struct xl_plan *p)
 size_t xl_plan_slot(const struct xl_plan *p, size_t item, unsigned trial)
 {
     return item * p->policy.max_trials + (trial - 1);
+}
+
+void xl_plan_skip_slot(struct xl_plan *p, size_t slot)
+{
+    if (slot >= xl_plan_nr_slots(p))
+        return;
+    if (!p->skip)
+        p->skip = xl_calloc(xl_plan_nr_slots(p), sizeof(bool));
+    p->skip[slot] = true;
+}
+
+bool xl_plan_skipped(const struct xl_plan *p, size_t slot)
+{
+    return p->skip && slot < xl_plan_nr_slots(p) && p->skip[slot];
 }

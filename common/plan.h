@@ -4,7 +4,8 @@
  *   {"xenlab":"plan/1","run":"20261124-1221-ab12","arm":"vm2","replica":1,
  *    "trials":3,"max_trials":3,"target_deviation":0,"trial_timeout":0,
  *    "run_in":{"container":{"cpus":1,"memory":1073741824,"runtime":"auto"}},
- *    "items":[{"id":"nqueens","n":18},{"id":"memory","kernel":"add","type":"fp"}]}
+ *    "items":[{"id":"nqueens","n":18},{"id":"memory","kernel":"add","type":"fp"}],
+ *    "skip":[0,1]}   (optional: slots already collected, on resume)
  *
  * Result k of item i has index i * max_trials + (k - 1): a fixed slot, so a
  * resumed or repeated write lands on the same key and dom0 can bound the
@@ -22,6 +23,7 @@
 #define XL_PLAN_SCHEMA "plan/1"
 #define XL_PLAN_MAX_BYTES (64 * 1024)
 #define XL_PLAN_MAX_ITEMS 64
+#define XL_PLAN_MAX_SLOTS 1024
 #define XL_RUN_ID_MAX 64
 
 struct xl_plan {
@@ -34,6 +36,9 @@ struct xl_plan {
     struct xl_container_spec container;
     struct xl_bench_params *items;
     size_t nr_items;
+    /* Slots whose results dom0 already holds (a resumed run): not rerun.
+     * NULL when none; else xl_plan_nr_slots() flags. */
+    bool *skip;
 };
 
 void xl_plan_init(struct xl_plan *p);
@@ -48,3 +53,5 @@ int xl_plan_load(const char *path, struct xl_plan *p);
 /* Number of result slots: nr_items * max_trials. */
 size_t xl_plan_nr_slots(const struct xl_plan *p);
 size_t xl_plan_slot(const struct xl_plan *p, size_t item, unsigned trial);
+void xl_plan_skip_slot(struct xl_plan *p, size_t slot);
+bool xl_plan_skipped(const struct xl_plan *p, size_t slot);

@@ -32,6 +32,7 @@ void xl_spec_dispose(struct xl_spec *s)
 
     free(s->name);
     free(s->description);
+    free(s->base_name);
     free(s->base_image);
     free(s->base_template);
     for (i = 0; i < s->nr_benches; i++)
@@ -268,7 +269,7 @@ int xl_spec_from_json(json_object *obj, struct xl_spec *s)
 {
     static const char *const top_keys[] = { "name", "description", "base", "trials", "max_trials",
                                             "target_deviation", "timeouts", "benchmarks", "arms", NULL };
-    static const char *const base_keys[] = { "image", "template", NULL };
+    static const char *const base_keys[] = { "name", "image", "template", NULL };
     static const char *const timeout_keys[] = { "trial_s", "arm_s", NULL };
     json_object *base = NULL, *timeouts = NULL, *benches = NULL, *arms = NULL;
     const char *str = NULL;
@@ -291,6 +292,11 @@ int xl_spec_from_json(json_object *obj, struct xl_spec *s)
     if (!rc && base) {
         str = NULL;
         rc = xl_json_check_keys(base, "base", base_keys);
+        if (!rc)
+            rc = xl_json_get_string(base, "base", "name", false, 64, &str);
+        if (!rc && str)
+            s->base_name = xl_strdup(str);
+        str = NULL;
         if (!rc)
             rc = xl_json_get_string(base, "base", "image", false, 4096, &str);
         if (!rc && str)
@@ -378,9 +384,11 @@ json_object *xl_spec_to_json(const struct xl_spec *s)
     xl_json_add(o, "name", xl_json_str(s->name));
     if (s->description)
         xl_json_add(o, "description", xl_json_str(s->description));
-    if (s->base_image || s->base_template) {
+    if (s->base_name || s->base_image || s->base_template) {
         json_object *b = json_object_new_object();
 
+        if (s->base_name)
+            xl_json_add(b, "name", xl_json_str(s->base_name));
         if (s->base_image)
             xl_json_add(b, "image", xl_json_str(s->base_image));
         if (s->base_template)

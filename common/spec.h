@@ -37,6 +37,7 @@ struct xl_arm {
 struct xl_spec {
     char *name;
     char *description;
+    char *base_name;         /* a registered base (xenlab base add) */
     char *base_image;
     char *base_template;
     struct xl_trial_policy policy;

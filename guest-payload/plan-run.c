@@ -129,6 +129,13 @@ static void run_one(void *opaque, unsigned trial, struct xl_result *r)
     xl_plan_run_trial(ctx->pr, ctx->item, trial, r);
 }
 
+static bool skip_one(void *opaque, unsigned trial)
+{
+    struct item_ctx *ctx = opaque;
+
+    return xl_plan_skipped(ctx->pr->plan, xl_plan_slot(ctx->pr->plan, ctx->item, trial));
+}
+
 static int emit_one(void *opaque, const struct xl_result *r)
 {
     struct item_ctx *ctx = opaque;
@@ -145,7 +152,7 @@ int xl_plan_run(const struct xl_plan_runner *pr)
         struct item_ctx ctx = { .pr = pr, .item = i };
         struct xl_trials_outcome o;
 
-        rc = xl_trials_run(&pr->plan->policy, run_one, emit_one, &ctx, &o);
+        rc = xl_trials_run(&pr->plan->policy, run_one, emit_one, skip_one, &ctx, &o);
     }
     return rc;
 }

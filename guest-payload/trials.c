@@ -5,8 +5,8 @@
 #include "json-util.h"
 #include "xl-util.h"
 
-int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn emit, void *opaque,
-                  struct xl_trials_outcome *out)
+int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn emit, xl_skip_fn skip,
+                  void *opaque, struct xl_trials_outcome *out)
 {
     double *values = xl_calloc(pol->max_trials, sizeof(double));
     unsigned trial;
@@ -22,6 +22,8 @@ int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn
             if (pol->target_dev_pct <= 0 || nok < 2 || out->stats.dev_pct <= pol->target_dev_pct)
                 break;
         }
+        if (skip && skip(opaque, trial))
+            continue;
         xl_result_init(&r);
         r.trial = trial;
         run(opaque, trial, &r);

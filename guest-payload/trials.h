@@ -3,6 +3,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "result.h"
 #include "spec.h"
@@ -19,8 +20,13 @@ struct xl_trials_outcome {
     struct xl_stats stats;     /* over the successful trials */
 };
 
-int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn emit, void *opaque,
-                  struct xl_trials_outcome *out);
+/* True when trial `trial` is already done elsewhere (a resumed run). */
+typedef bool (*xl_skip_fn)(void *opaque, unsigned trial);
+
+/* skip may be NULL. Skipped trials count towards the fixed trial count but
+ * run nothing and emit nothing. */
+int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn emit, xl_skip_fn skip,
+                  void *opaque, struct xl_trials_outcome *out);
 
 /* {"xenlab":"summary/1","benchmark":..,"variant":..,"trials":n,"failed":k,
  *  "mean":..,"stddev":..,"dev_pct":..,"min":..,"max":..,"ci95":[lo,hi]} */

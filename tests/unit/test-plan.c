@@ -51,6 +51,19 @@ int main(void)
     json_object_put(o);
     free(text);
 
+    /* A resumed run tells the guest which slots dom0 already holds. */
+    xl_plan_skip_slot(&p, 0);
+    xl_plan_skip_slot(&p, 7);
+    xl_plan_skip_slot(&p, 999);
+    o = xl_plan_to_json(&p);
+    xl_plan_dispose(&back);
+    xl_plan_init(&back);
+    tap_ok(plan_from_text(xl_json_compact(o), &back) == 0, "a plan with skipped slots parses");
+    tap_ok(xl_plan_skipped(&back, 0) && xl_plan_skipped(&back, 7) && !xl_plan_skipped(&back, 1) &&
+               !xl_plan_skipped(&back, 999),
+           "skipped slots survive the round trip; out-of-range ones are dropped");
+    json_object_put(o);
+
     hostile("{\"xenlab\":\"plan/2\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
             "an unknown schema");
     hostile("{\"xenlab\":\"plan/1\",\"run\":\"r/../x\",\"arm\":\"a\",\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
@@ -62,6 +75,8 @@ int main(void)
             "an unknown item field");
     hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"run_in\":{\"container\":{\"cpus\":-1,\"memory\":\"1GiB\"}},\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
             "negative container CPUs");
+    hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}],\"skip\":[1]}",
+            "a skipped slot out of range");
     xl_plan_dispose(&p);
     xl_plan_dispose(&back);
     xl_spec_dispose(&s);
