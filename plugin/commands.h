@@ -8,6 +8,8 @@ struct xl_command {
     int (*fn)(int argc, char **argv);   /* argv[0] is the verb */
 };
 
+int xl_cmd_base(int argc, char **argv);
+int xl_cmd_clone(int argc, char **argv);
 int xl_cmd_collect(int argc, char **argv);
 int xl_cmd_report(int argc, char **argv);
 int xl_cmd_spec(int argc, char **argv);

@@ -7,6 +7,10 @@
 #include "xl-util.h"
 
 static const struct xl_command commands[] = {
+#ifdef XL_HAVE_PROVISIONING
+    { "base", "register, list or prepare base images", xl_cmd_base },
+    { "clone", "clone a base into a new domain: disk, growth, payload, config", xl_cmd_clone },
+#endif
 #ifdef XL_HAVE_XENSTORE
     { "collect", "watch guests' XenStore results and journal them", xl_cmd_collect },
 #endif

@@ -1,0 +1,215 @@
+#include "domxml.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xl-util.h"
+
+#define XML_MAX (256 * 1024)
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name, int create)
+{
+    xmlNodePtr n;
+
+    for (n = parent->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST name) == 0)
+            return n;
+    return create ? xmlNewChild(parent, NULL, BAD_CAST name, NULL) : NULL;
+}
+
+/* A new element goes right after its sibling `after` (or first when NULL),
+ * where libvirt writes it, so the output reads like the template. */
+static xmlNodePtr child_at(xmlNodePtr parent, const char *name, const char *after)
+{
+    xmlNodePtr n = child(parent, name, 0), prev;
+
+    if (n)
+        return n;
+    n = xmlNewNode(NULL, BAD_CAST name);
+    prev = after ? child(parent, after, 0) : NULL;
+    if (prev)
+        return xmlAddNextSibling(prev, n);
+    if (!after && parent->children)
+        return xmlAddPrevSibling(parent->children, n);
+    return xmlAddChild(parent, n);
+}
+
+static void set_text(xmlNodePtr n, const char *text)
+{
+    xmlNodeSetContent(n, NULL);
+    xmlNodeAddContent(n, BAD_CAST text);
+}
+
+static void set_kib(xmlNodePtr root, const char *name, const char *after, uint64_t kib)
+{
+    xmlNodePtr n = child_at(root, name, after);
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)kib);
+    set_text(n, buf);
+    xmlSetProp(n, BAD_CAST "unit", BAD_CAST "KiB");
+}
+
+static uint64_t get_kib(xmlNodePtr root, const char *name)
+{
+    xmlNodePtr n = child(root, name, 0);
+    xmlChar *t, *unit;
+    uint64_t v = 0;
+
+    if (!n)
+        return 0;
+    t = xmlNodeGetContent(n);
+    unit = xmlGetProp(n, BAD_CAST "unit");
+    if (t)
+        v = strtoull((const char *)t, NULL, 10);
+    if (unit && (xmlStrcmp(unit, BAD_CAST "MiB") == 0 || xmlStrcmp(unit, BAD_CAST "M") == 0))
+        v *= 1024;
+    else if (unit && (xmlStrcmp(unit, BAD_CAST "GiB") == 0 || xmlStrcmp(unit, BAD_CAST "G") == 0))
+        v *= 1024 * 1024;
+    xmlFree(t);
+    xmlFree(unit);
+    return v;
+}
+
+/* The <disk> whose <target dev=...> is dev. */
+static xmlNodePtr find_disk(xmlNodePtr devices, const char *dev)
+{
+    xmlNodePtr n, t;
+
+    for (n = devices->children; n; n = n->next) {
+        xmlChar *d;
+        int same;
+
+        if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "disk") != 0)
+            continue;
+        t = child(n, "target", 0);
+        if (!t)
+            continue;
+        d = xmlGetProp(t, BAD_CAST "dev");
+        same = d && xmlStrcmp(d, BAD_CAST dev) == 0;
+        xmlFree(d);
+        if (same)
+            return n;
+    }
+    return NULL;
+}
+
+static void set_disk(xmlNodePtr disk, const char *dev, const char *path, const char *fmt, int readonly)
+{
+    xmlNodePtr drv = child_at(disk, "driver", NULL), src = child_at(disk, "source", "driver"),
+               tgt = child_at(disk, "target", "source");
+    int qcow2 = fmt && strcmp(fmt, "qcow2") == 0;
+
+    xmlSetProp(disk, BAD_CAST "type", BAD_CAST "file");
+    xmlSetProp(disk, BAD_CAST "device", BAD_CAST "disk");
+    /* libxl's driver: phy for raw (loop device), qemu (qdisk) for qcow2. */
+    xmlSetProp(drv, BAD_CAST "name", BAD_CAST(qcow2 ? "qemu" : "phy"));
+    xmlSetProp(drv, BAD_CAST "type", BAD_CAST(qcow2 ? "qcow2" : "raw"));
+    xmlSetProp(src, BAD_CAST "file", BAD_CAST path);
+    xmlSetProp(tgt, BAD_CAST "dev", BAD_CAST dev);
+    xmlSetProp(tgt, BAD_CAST "bus", BAD_CAST "xen");
+    if (readonly)
+        child(disk, "readonly", 1);
+}
+
+int xl_domxml_from_template(const char *path, const struct xl_domain_overrides *ov, const char *virt_type,
+                            char **xml_r)
+{
+    xl_autofree char *text = NULL;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root, n, devices;
+    xmlChar *out = NULL;
+    size_t len = 0;
+    int outlen = 0, rc;
+    uint64_t mem, maxmem;
+    char buf[32];
+
+    *xml_r = NULL;
+    rc = xl_read_file(path, XML_MAX, &text, &len);
+    if (rc)
+        return rc;
+    doc = xmlReadMemory(text, (int)len, path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+
+        const char *m = e && e->message ? e->message : "not XML";
+
+        return xl_error(XL_ERR_INVAL, "%s:%d: %.*s", path, e ? e->line : 0, (int)strcspn(m, "\n"), m);
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!root || xmlStrcmp(root->name, BAD_CAST "domain") != 0) {
+        rc = xl_error(XL_ERR_INVAL, "%s: the root element must be <domain>", path);
+        goto out;
+    }
+    if (virt_type)
+        xmlSetProp(root, BAD_CAST "type", BAD_CAST virt_type);
+    if (ov->name)
+        set_text(child_at(root, "name", NULL), ov->name);
+    /* A template's uuid would clash between clones: libvirt makes one. */
+    n = child(root, "uuid", 0);
+    if (n) {
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+    }
+    mem = ov->memory_kib ? ov->memory_kib : get_kib(root, "currentMemory");
+    if (!mem)
+        mem = get_kib(root, "memory");
+    maxmem = ov->maxmem_kib ? ov->maxmem_kib : get_kib(root, "memory");
+    if (maxmem < mem)
+        maxmem = mem;
+    if (!mem) {
+        rc = xl_error(XL_ERR_INVAL, "%s: no memory, and none given", path);
+        goto out;
+    }
+    set_kib(root, "memory", "name", maxmem);
+    set_kib(root, "currentMemory", "memory", mem);
+    n = child_at(root, "vcpu", "currentMemory");
+    {
+        xmlChar *t = xmlNodeGetContent(n), *cur = xmlGetProp(n, BAD_CAST "current");
+        unsigned maxv = t ? (unsigned)strtoul((const char *)t, NULL, 10) : 0;
+        unsigned v = ov->vcpus ? ov->vcpus : (cur ? (unsigned)strtoul((const char *)cur, NULL, 10) : maxv);
+
+        xmlFree(t);
+        xmlFree(cur);
+        if (ov->maxvcpus)
+            maxv = ov->maxvcpus;
+        if (v == 0)
+            v = 1;
+        if (maxv < v)
+            maxv = v;
+        snprintf(buf, sizeof(buf), "%u", maxv);
+        set_text(n, buf);
+        snprintf(buf, sizeof(buf), "%u", v);
+        xmlSetProp(n, BAD_CAST "current", BAD_CAST buf);
+    }
+    devices = child(root, "devices", 1);
+    if (ov->disk_path) {
+        n = find_disk(devices, "xvda");
+        if (!n) {
+            rc = xl_error(XL_ERR_INVAL, "%s: no disk with target xvda to put the clone on", path);
+            goto out;
+        }
+        set_disk(n, "xvda", ov->disk_path, ov->disk_format, 0);
+    }
+    if (ov->payload_path) {
+        if (find_disk(devices, "xvdb")) {
+            rc = xl_error(XL_ERR_INVAL, "%s: xvdb is taken; the payload disk goes there", path);
+            goto out;
+        }
+        set_disk(xmlNewChild(devices, NULL, BAD_CAST "disk", NULL), "xvdb", ov->payload_path, "raw", 1);
+    }
+    xmlDocDumpFormatMemory(doc, &out, &outlen, 1);
+    if (!out) {
+        rc = xl_error(XL_ERR_NOMEM, "%s: cannot serialise", path);
+        goto out;
+    }
+    *xml_r = xl_strndup((const char *)out, (size_t)outlen);
+    rc = XL_OK;
+out:
+    xmlFree(out);
+    xmlFreeDoc(doc);
+    return rc;
+}

@@ -1,0 +1,152 @@
+#include "part.h"
+
+#include <errno.h>
+#include <libfdisk/libfdisk.h>
+#include <string.h>
+
+#include "xl-util.h"
+
+void xl_part_layout_init(struct xl_part_layout *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->last_partno = -1;
+}
+
+static int open_ctx(const char *image, int readonly, struct fdisk_context **cxt_r)
+{
+    struct fdisk_context *cxt = fdisk_new_context();
+    int r;
+
+    if (!cxt)
+        return xl_error(XL_ERR_NOMEM, "%s: cannot allocate a libfdisk context", image);
+    r = fdisk_assign_device(cxt, image, readonly);
+    if (r < 0) {
+        fdisk_unref_context(cxt);
+        return xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot open for partition reading", image);
+    }
+    *cxt_r = cxt;
+    return XL_OK;
+}
+
+/* Fills l from cxt; the partition that ends last is the one growth can extend. */
+static int read_layout(struct fdisk_context *cxt, const char *image, struct xl_part_layout *l)
+{
+    struct fdisk_table *tb = NULL;
+    struct fdisk_iter *itr = NULL;
+    struct fdisk_partition *pa;
+    uint64_t sector = fdisk_get_sector_size(cxt), best_end = 0;
+    int rc, r;
+
+    xl_part_layout_init(l);
+    l->disk_size = (uint64_t)fdisk_get_nsectors(cxt) * sector;
+    if (!fdisk_has_label(cxt)) {
+        l->last_start = 0;
+        l->last_size = l->disk_size;
+        return XL_OK;
+    }
+    snprintf(l->label, sizeof(l->label), "%s", fdisk_label_get_name(fdisk_get_label(cxt, NULL)));
+    r = fdisk_get_partitions(cxt, &tb);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot read the partition table", image);
+        goto out;
+    }
+    itr = fdisk_new_iter(FDISK_ITER_FORWARD);
+    if (!itr) {
+        rc = xl_error(XL_ERR_NOMEM, "%s: libfdisk iterator", image);
+        goto out;
+    }
+    while (fdisk_table_next_partition(tb, itr, &pa) == 0) {
+        uint64_t start, size;
+
+        if (!fdisk_partition_has_start(pa) || !fdisk_partition_has_size(pa))
+            continue;
+        if (fdisk_partition_is_nested(pa) || fdisk_partition_is_container(pa))
+            continue;
+        start = (uint64_t)fdisk_partition_get_start(pa) * sector;
+        size = (uint64_t)fdisk_partition_get_size(pa) * sector;
+        l->nparts++;
+        if (start + size > best_end) {
+            best_end = start + size;
+            l->last_partno = (int)fdisk_partition_get_partno(pa);
+            l->last_start = start;
+            l->last_size = size;
+        }
+    }
+    if (l->last_partno < 0) {
+        rc = xl_error(XL_ERR_INVAL, "%s: %s label has no partitions", image, l->label);
+        goto out;
+    }
+    rc = XL_OK;
+out:
+    fdisk_free_iter(itr);
+    fdisk_unref_table(tb);
+    return rc;
+}
+
+int xl_part_read(const char *image, struct xl_part_layout *l_r)
+{
+    struct fdisk_context *cxt = NULL;
+    int rc;
+
+    rc = open_ctx(image, 1, &cxt);
+    if (rc)
+        return rc;
+    rc = read_layout(cxt, image, l_r);
+    fdisk_unref_context(cxt);
+    return rc;
+}
+
+int xl_part_grow_last(const char *image, struct xl_part_layout *l_r)
+{
+    struct fdisk_context *cxt = NULL;
+    struct fdisk_partition *pa = NULL;
+    struct xl_part_layout before;
+    int rc, r;
+
+    rc = open_ctx(image, 0, &cxt);
+    if (rc)
+        return rc;
+    rc = read_layout(cxt, image, &before);
+    if (rc)
+        goto out;
+    if (!before.label[0]) {
+        rc = xl_error(XL_ERR_INVAL, "%s: no partition table to grow", image);
+        goto out;
+    }
+    /* libfdisk moves a GPT backup header that is not at the end of the
+     * device when it reads the label; writing makes that permanent and
+     * extends the last usable LBA, so the partition can follow. */
+    pa = fdisk_new_partition();
+    if (!pa) {
+        rc = xl_error(XL_ERR_NOMEM, "%s: libfdisk partition", image);
+        goto out;
+    }
+    /* Only the end moves (to the last usable sector: the disk's end for
+     * MBR, before the relocated backup table for GPT); start, type, UUID
+     * and name stay as they are. */
+    {
+        uint64_t sector = fdisk_get_sector_size(cxt);
+        uint64_t start = before.last_start / sector, last = (uint64_t)fdisk_get_last_lba(cxt);
+
+        if (last < start + before.last_size / sector - 1) {
+            rc = xl_error(XL_ERR_INVAL, "%s: partition %d already reaches past the end", image, before.last_partno + 1);
+            goto out;
+        }
+        fdisk_partition_set_size(pa, (fdisk_sector_t)(last - start + 1));
+    }
+    r = fdisk_set_partition(cxt, (size_t)before.last_partno, pa);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot grow partition %d", image, before.last_partno + 1);
+        goto out;
+    }
+    r = fdisk_write_disklabel(cxt);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot write the partition table", image);
+        goto out;
+    }
+    rc = read_layout(cxt, image, l_r);
+out:
+    fdisk_unref_partition(pa);
+    fdisk_unref_context(cxt);
+    return rc;
+}

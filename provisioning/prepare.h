@@ -1,0 +1,10 @@
+/* Turning a stock Debian image into a base without booting it: install the
+ * guest agent and its systemd unit into the ext4 root with libext2fs. */
+#pragma once
+
+struct xl_prepare_opts {
+    const char *guest_binary;   /* xenlab-guest; xenlab-guest-agent beside it is taken too */
+    const char *unit;           /* systemd unit file (xenlab-guest.service) */
+};
+
+int xl_base_prepare(const char *image, const struct xl_prepare_opts *o);

@@ -1,0 +1,47 @@
+/* One clone, start to finish: preflight, clone the base disk, grow it, build
+ * the payload disk, configure the domain and create it through a backend.
+ * A failure removes everything this clone had created. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "clone.h"
+#include "payload.h"
+
+struct xl_clone_req {
+    const char *base;           /* registered base name */
+    const char *name;           /* clone and domain name */
+    const char *dir;            /* clones live in dir/name/ */
+    const char *template;       /* overrides the base's template */
+    const char *virt_type;      /* libvirt <domain type>, "test" for test:/// */
+    unsigned vcpus;             /* 0: the template's */
+    uint64_t memory_kib;        /* 0: the template's */
+    uint64_t disk_size;         /* 0: the base's size */
+    const struct xl_payload_item *payload;
+    size_t npayload;
+    bool dry_run;               /* print the domain config; create nothing */
+    bool no_domain;             /* disks only (benchmarks, offline tests) */
+};
+
+struct xl_clone_result {
+    char *dir;
+    char *disk;
+    char *payload;
+    char *config;               /* libxl JSON or libvirt XML */
+    enum xl_clone_kind kind;
+    bool grown_offline;         /* partition + filesystem grown in dom0 */
+    bool grow_in_guest;         /* left to the guest agent at first boot */
+};
+
+void xl_clone_result_init(struct xl_clone_result *r);
+void xl_clone_result_dispose(struct xl_clone_result *r);
+
+/* $XENLAB_STATE_DIR/clones */
+char *xl_clone_default_dir(void);
+
+/* be may be NULL for dry_run or no_domain. On success with a domain, be
+ * holds the created, running domain. */
+int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, struct xl_clone_result *res);
