@@ -1,14 +1,93 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "commands.h"
+#include "json-util.h"
 #include "report.h"
 #include "xl-util.h"
 
+#define DEFAULT_RUNS_DIR "/var/lib/xenlab/runs"
+#define MAX_REPORT (256 * 1024 * 1024)
+
 static const char usage_text[] =
-    "usage: xenlab report [--format md|csv|json] [--arms A,B,...] [--ratio A/B] PATH...\n"
-    "  PATH: result documents (JSON lines or a JSON array) or a run directory\n";
+    "usage: xenlab report [--format md|csv|json|pts|html] [--arms A,B,...] [--ratio A/B] [--output FILE]\n"
+    "                     ID|PATH...\n"
+    "  ID:   a run id, the run directory ${XENLAB_RUNS_DIR:-" DEFAULT_RUNS_DIR "}/ID\n"
+    "  PATH: result documents (JSON lines or a JSON array) or a run directory\n"
+    "  pts:  a Phoronix Test Suite composite.xml; html: one self-contained page\n";
+
+static const struct {
+    const char *name;
+    enum xl_report_format fmt;
+} formats[] = {
+    { "md", XL_REPORT_MD },     { "markdown", XL_REPORT_MD }, { "csv", XL_REPORT_CSV },
+    { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
+};
+
+/* A bare name that is not an existing path is a run id. */
+static int resolve(const char *arg, char **path_r, bool *is_run_r)
+{
+    const char *dir = getenv("XENLAB_RUNS_DIR");
+    struct stat st;
+
+    *is_run_r = false;
+    if (strchr(arg, '/') || stat(arg, &st) == 0) {
+        *path_r = xl_strdup(arg);
+        return XL_OK;
+    }
+    if (!*arg || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
+        return xl_error(XL_ERR_INVAL, "report: \"%s\" is not a run id", arg);
+    *path_r = xl_asprintf("%s/%s", dir && *dir ? dir : DEFAULT_RUNS_DIR, arg);
+    *is_run_r = true;
+    if (stat(*path_r, &st) < 0) {
+        int rc = xl_error_errno(XL_ERR_NOTFOUND, errno, "report: %s is no file, and run %s", arg, *path_r);
+
+        free(*path_r);
+        *path_r = NULL;
+        return rc;
+    }
+    return XL_OK;
+}
+
+/* The title: the experiment's name from the run's spec.json when there is
+ * one, else the run id or file name. */
+static void set_title(struct xl_report *rep, const char *path, const char *arg)
+{
+    xl_autofree char *spec_path = xl_asprintf("%s/spec.json", path);
+    json_object *spec = NULL, *name = NULL;
+    const char *base = strrchr(arg, '/');
+
+    if (rep->title[0])
+        return;
+    if (xl_json_parse_file(spec_path, 1024 * 1024, &spec) == XL_OK && json_object_object_get_ex(spec, "name", &name) &&
+        json_object_is_type(name, json_type_string))
+        snprintf(rep->title, sizeof(rep->title), "xenlab: %s (%s)", json_object_get_string(name),
+                 base && base[1] ? base + 1 : arg);
+    else
+        snprintf(rep->title, sizeof(rep->title), "xenlab: %s", base && base[1] ? base + 1 : arg);
+    xl_error_clear();
+    json_object_put(spec);
+}
+
+/* SOURCE_DATE_EPOCH makes the PTS and HTML output reproducible. */
+static time_t report_time(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long v;
+
+    if (s && *s) {
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (!errno && !*end && v >= 0)
+            return (time_t)v;
+    }
+    return time(NULL);
+}
 
 int xl_cmd_report(int argc, char **argv)
 {
@@ -16,28 +95,32 @@ int xl_cmd_report(int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "arms", required_argument, NULL, 'a' },
         { "ratio", required_argument, NULL, 'r' },
+        { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     enum xl_report_format fmt = XL_REPORT_MD;
     xl_autofree char *ratio = NULL;
+    xl_autofree char *buf = NULL;
+    const char *output = NULL;
     char *den = NULL;
     struct xl_report rep;
+    size_t len = 0, k;
+    FILE *mem = NULL;
     int opt, i, rc = XL_OK;
 
     xl_report_init(&rep);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:a:r:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "f:a:r:o:h", opts, NULL)) != -1) {
         switch (opt) {
         case 'f':
-            if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
-                fmt = XL_REPORT_MD;
-            else if (strcmp(optarg, "csv") == 0)
-                fmt = XL_REPORT_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                fmt = XL_REPORT_JSON;
+            for (k = 0; k < XL_ARRAY_SIZE(formats); k++)
+                if (strcmp(optarg, formats[k].name) == 0)
+                    break;
+            if (k == XL_ARRAY_SIZE(formats))
+                rc = xl_error(XL_ERR_INVAL, "--format: unknown format \"%s\" (md, csv, json, pts, html)", optarg);
             else
-                rc = xl_error(XL_ERR_INVAL, "--format: unknown format \"%s\" (md, csv, json)", optarg);
+                fmt = formats[k].fmt;
             break;
         case 'a':
             rc = xl_report_set_arms(&rep, optarg);
@@ -50,6 +133,11 @@ int xl_cmd_report(int argc, char **argv)
                 rc = xl_error(XL_ERR_INVAL, "--ratio: \"%s\" must be ARM/ARM", optarg);
             else
                 *den++ = '\0';
+            break;
+        case 'o':
+            output = optarg;
+            if (!*output)
+                rc = xl_error(XL_ERR_INVAL, "--output: give a file name");
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -64,15 +152,43 @@ int xl_cmd_report(int argc, char **argv)
             goto out;
     }
     if (optind >= argc) {
-        rc = xl_error(XL_ERR_INVAL, "report: give at least one result file or run directory");
+        rc = xl_error(XL_ERR_INVAL, "report: give at least one run id, result file or run directory");
         goto out;
     }
-    for (i = optind; i < argc && !rc; i++)
-        rc = xl_report_load(&rep, argv[i]);
+    for (i = optind; i < argc && !rc; i++) {
+        xl_autofree char *path = NULL;
+        bool is_run;
+
+        rc = resolve(argv[i], &path, &is_run);
+        if (!rc)
+            rc = xl_report_load(&rep, path);
+        if (!rc)
+            set_title(&rep, path, argv[i]);
+    }
     if (!rc && rep.nr_rows == 0)
         rc = xl_error(XL_ERR_INVAL, "report: no result documents found in the given paths");
-    if (!rc)
-        rc = xl_report_write(&rep, fmt, ratio, den, stdout);
+    if (rc)
+        goto out;
+    rep.generated = report_time();
+    /* Render in memory first: a failed report never leaves half a file. */
+    mem = open_memstream(&buf, &len);
+    if (!mem) {
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "report: open_memstream");
+        goto out;
+    }
+    rc = xl_report_write(&rep, fmt, ratio, den, mem);
+    if (fclose(mem) != 0 && !rc)
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "report: rendering");
+    if (rc)
+        goto out;
+    if (len > MAX_REPORT) {
+        rc = xl_error(XL_ERR_FAIL, "report: output larger than %d MiB", MAX_REPORT >> 20);
+        goto out;
+    }
+    if (output)
+        rc = xl_write_file_atomic(output, buf, len);
+    else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "report: writing to standard output");
 out:
     xl_report_dispose(&rep);
     return rc ? xl_cli_fail(rc) : 0;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "json-util.h"
+#include "report-writers.h"
 #include "xl-util.h"
 
 #define MAX_RESULTS_FILE (64 * 1024 * 1024)
@@ -41,6 +42,11 @@ static int find_arm(const struct xl_report *rep, const char *name)
         if (strcmp(rep->arms[a], name) == 0)
             return (int)a;
     return -1;
+}
+
+int xl_report_find_arm(const struct xl_report *rep, const char *name)
+{
+    return find_arm(rep, name);
 }
 
 static int add_arm(struct xl_report *rep, const char *name)
@@ -351,6 +357,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
     else
         fprintf(out, "\nEach cell: mean of %zu to %zu trials (dev = sample standard deviation as %% of the mean).\n",
                 nmin, nmax);
+    xl_report_md_env(rep, num, den, out);
 }
 
 static void csv_field(FILE *out, const char *s)
@@ -479,12 +486,15 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
         json_object_array_add(rows, ro);
     }
     xl_json_add(o, "rows", rows);
+    xl_json_add(o, "confounders", xl_report_confounders_json(rep, num, den));
     return o;
 }
 
 int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, const char *num, const char *den,
                     FILE *out)
 {
+    int rc;
+
     if (num && (find_arm(rep, num) < 0 || find_arm(rep, den) < 0))
         return xl_error(XL_ERR_INVAL, "--ratio %s/%s: no results for arm \"%s\"", num, den,
                         find_arm(rep, num) < 0 ? num : den);
@@ -502,6 +512,16 @@ int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, cons
         json_object_put(o);
         break;
     }
+    case XL_REPORT_PTS:
+        rc = xl_report_write_pts(rep, out);
+        if (rc)
+            return rc;
+        break;
+    case XL_REPORT_HTML:
+        rc = xl_report_write_html(rep, num, den, out);
+        if (rc)
+            return rc;
+        break;
     }
     return ferror(out) ? xl_error(XL_ERR_FAIL, "write error") : XL_OK;
 }

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "result.h"
 #include "stats.h"
@@ -13,7 +14,7 @@
 #define XL_REPORT_MAX_ARMS 64
 #define XL_REPORT_MAX_ROWS 256
 
-enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON };
+enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON, XL_REPORT_PTS, XL_REPORT_HTML };
 
 struct xl_report_cell {
     double *values;          /* successful trials, in trial order of arrival */
@@ -39,6 +40,8 @@ struct xl_report {
     struct xl_report_row *rows;
     size_t nr_rows;
     bool fixed_arms;                         /* arms given by the user: others are skipped */
+    char title[128];                         /* PTS and HTML title; "" = "xenlab report" */
+    time_t generated;                        /* PTS and HTML time stamp (UTC) */
 };
 
 void xl_report_init(struct xl_report *rep);
@@ -57,7 +60,9 @@ int xl_report_load(struct xl_report *rep, const char *path);
 
 void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s);
 
-/* ratio_num / ratio_den: arm names for the ratio column, or NULL. */
+/* ratio_num / ratio_den: arm names for the ratio column, or NULL. The
+ * confounder check compares ratio_num with ratio_den, else every arm with
+ * the first. PTS (composite.xml) ignores the ratio. */
 int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, const char *ratio_num,
                     const char *ratio_den, FILE *out);
 json_object *xl_report_to_json(const struct xl_report *rep, const char *ratio_num, const char *ratio_den);

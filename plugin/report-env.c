@@ -1,0 +1,163 @@
+/* "What each arm really had" and the confounder flags, for the Markdown and
+ * JSON reports (the HTML writer reuses the cells and sentences). */
+#include <string.h>
+
+#include "json-util.h"
+#include "report-writers.h"
+#include "xl-util.h"
+
+const char *const xl_env_col_names[XL_ENV_NR_COLS] = {
+    [XL_ENV_COL_VCPUS] = "vCPUs",
+    [XL_ENV_COL_MEMORY] = "memory",
+    [XL_ENV_COL_CPU_QUOTA] = "cgroup CPU quota",
+    [XL_ENV_COL_MEM_LIMIT] = "cgroup memory limit",
+    [XL_ENV_COL_FS] = "filesystem",
+    [XL_ENV_COL_CONTAINER] = "container",
+    [XL_ENV_COL_KERNEL] = "kernel",
+};
+
+void xl_env_cells(const struct xl_arm_env *e, char cells[XL_ENV_NR_COLS][XL_ENV_CELL_MAX])
+{
+    char *c;
+
+    for (size_t i = 0; i < XL_ENV_NR_COLS; i++)
+        snprintf(cells[i], XL_ENV_CELL_MAX, "?");
+    if (!e->present)
+        return;
+    c = cells[XL_ENV_COL_VCPUS];
+    if (e->cpus_online && e->cpus_usable && e->cpus_usable < e->cpus_online)
+        snprintf(c, XL_ENV_CELL_MAX, "%d (%d usable)", e->cpus_online, e->cpus_usable);
+    else if (e->cpus_online)
+        snprintf(c, XL_ENV_CELL_MAX, "%d", e->cpus_online);
+    if (e->mem_total)
+        xl_format_bytes(e->mem_total, cells[XL_ENV_COL_MEMORY], XL_ENV_CELL_MAX);
+    if (e->cpu_quota > 0)
+        snprintf(cells[XL_ENV_COL_CPU_QUOTA], XL_ENV_CELL_MAX, "%g CPU%s", e->cpu_quota,
+                 e->cpu_quota == 1.0 ? "" : "s");
+    else
+        snprintf(cells[XL_ENV_COL_CPU_QUOTA], XL_ENV_CELL_MAX, "none");
+    if (e->mem_limit)
+        xl_format_bytes(e->mem_limit, cells[XL_ENV_COL_MEM_LIMIT], XL_ENV_CELL_MAX);
+    else
+        snprintf(cells[XL_ENV_COL_MEM_LIMIT], XL_ENV_CELL_MAX, "none");
+    if (e->fs[0])
+        snprintf(cells[XL_ENV_COL_FS], XL_ENV_CELL_MAX, "%s", e->fs);
+    snprintf(cells[XL_ENV_COL_CONTAINER], XL_ENV_CELL_MAX, "%s", e->container[0] ? e->container : "none (guest)");
+    if (e->kernel[0])
+        snprintf(cells[XL_ENV_COL_KERNEL], XL_ENV_CELL_MAX, "%s", e->kernel);
+}
+
+size_t xl_report_pairs(const struct xl_report *rep, const char *num, const char *den,
+                       struct xl_report_pair pairs[XL_REPORT_MAX_ARMS])
+{
+    int a, b;
+    size_t i, n = 0;
+
+    if (num && den) {
+        a = xl_report_find_arm(rep, num);
+        b = xl_report_find_arm(rep, den);
+        if (a < 0 || b < 0 || a == b)
+            return 0;
+        pairs[0].arm = (size_t)a;
+        pairs[0].baseline = (size_t)b;
+        return 1;
+    }
+    for (i = 1; i < rep->nr_arms; i++) {
+        pairs[n].arm = i;
+        pairs[n].baseline = 0;
+        n++;
+    }
+    return n;
+}
+
+char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_report_pair *p,
+                              struct xl_comparison *c_r)
+{
+    struct xl_arm_env ea, eb;
+
+    xl_arm_env_from_json(rep->envs[p->arm], &ea);
+    xl_arm_env_from_json(rep->envs[p->baseline], &eb);
+    xl_compare_envs(&ea, &eb, c_r);
+    return xl_comparison_sentence(c_r, rep->arms[p->arm], rep->arms[p->baseline]);
+}
+
+static void md_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<')
+            fputc('\\', out);
+        fputc(*s == '\n' ? ' ' : *s, out);
+    }
+}
+
+void xl_report_md_env(const struct xl_report *rep, const char *num, const char *den, FILE *out)
+{
+    struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];
+    size_t a, i, n;
+
+    fputs("\n## What each arm really had\n\n| arm |", out);
+    for (i = 0; i < XL_ENV_NR_COLS; i++)
+        fprintf(out, " %s |", xl_env_col_names[i]);
+    fputs("\n|---|", out);
+    for (i = 0; i < XL_ENV_NR_COLS; i++)
+        fputs(i <= XL_ENV_COL_MEM_LIMIT ? "---:|" : "---|", out);
+    fputc('\n', out);
+    for (a = 0; a < rep->nr_arms; a++) {
+        char cells[XL_ENV_NR_COLS][XL_ENV_CELL_MAX];
+        struct xl_arm_env e;
+
+        xl_arm_env_from_json(rep->envs[a], &e);
+        xl_env_cells(&e, cells);
+        fputs("| ", out);
+        md_text(out, rep->arms[a]);
+        fputs(" |", out);
+        for (i = 0; i < XL_ENV_NR_COLS; i++) {
+            fputc(' ', out);
+            md_text(out, cells[i]);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+    n = xl_report_pairs(rep, num, den, pairs);
+    if (!n)
+        return;
+    fputs("\n## Confounders\n\n", out);
+    for (i = 0; i < n; i++) {
+        struct xl_comparison c;
+        xl_autofree char *s = xl_report_pair_sentence(rep, &pairs[i], &c);
+
+        fputs(c.nr_diffs || c.unknown ? "- **Check:** " : "- ", out);
+        md_text(out, s);
+        fputs(".\n", out);
+    }
+}
+
+json_object *xl_report_confounders_json(const struct xl_report *rep, const char *num, const char *den)
+{
+    struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];
+    json_object *list = json_object_new_array();
+    size_t i, k, n = xl_report_pairs(rep, num, den, pairs);
+
+    for (i = 0; i < n; i++) {
+        json_object *o = json_object_new_object(), *diffs = json_object_new_array();
+        struct xl_comparison c;
+        xl_autofree char *s = xl_report_pair_sentence(rep, &pairs[i], &c);
+
+        xl_json_add(o, "arm", xl_json_str(rep->arms[pairs[i].arm]));
+        xl_json_add(o, "baseline", xl_json_str(rep->arms[pairs[i].baseline]));
+        xl_json_add(o, "factor", c.container_vs_guest ? xl_json_str("container vs guest") : NULL);
+        xl_json_add(o, "known", json_object_new_boolean(!c.unknown));
+        for (k = 0; k < c.nr_diffs; k++) {
+            json_object *d = json_object_new_object();
+
+            xl_json_add(d, "what", xl_json_str(c.diffs[k].what));
+            xl_json_add(d, "arm", xl_json_str(c.diffs[k].arm));
+            xl_json_add(d, "baseline", xl_json_str(c.diffs[k].baseline));
+            json_object_array_add(diffs, d);
+        }
+        xl_json_add(o, "differences", diffs);
+        xl_json_add(o, "text", xl_json_str(s));
+        json_object_array_add(list, o);
+    }
+    return list;
+}

@@ -1,0 +1,52 @@
+/* Pieces shared by the report writers (report.c, report-env.c,
+ * report-pts.c, report-html.c); not part of the report API. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdio.h>
+
+#include "confounders.h"
+#include "report.h"
+
+/* The columns of "what each arm really had". */
+enum {
+    XL_ENV_COL_VCPUS,
+    XL_ENV_COL_MEMORY,
+    XL_ENV_COL_CPU_QUOTA,
+    XL_ENV_COL_MEM_LIMIT,
+    XL_ENV_COL_FS,
+    XL_ENV_COL_CONTAINER,
+    XL_ENV_COL_KERNEL,
+    XL_ENV_NR_COLS,
+};
+#define XL_ENV_CELL_MAX (XL_ENV_STR_MAX + 32)
+
+extern const char *const xl_env_col_names[XL_ENV_NR_COLS];
+
+/* Formats a validated record for people ("2 (1 usable)", "~0.9 GiB", "none"). */
+void xl_env_cells(const struct xl_arm_env *e, char cells[XL_ENV_NR_COLS][XL_ENV_CELL_MAX]);
+
+struct xl_report_pair {
+    size_t arm, baseline;       /* indexes into rep->arms */
+};
+
+/* The comparisons to check for confounders: num against den when a ratio
+ * was asked for, else every other arm against the first. Returns the count. */
+size_t xl_report_pairs(const struct xl_report *rep, const char *num, const char *den,
+                       struct xl_report_pair pairs[XL_REPORT_MAX_ARMS]);
+
+/* The confounder sentence for one pair (malloc'd). */
+char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_report_pair *p,
+                              struct xl_comparison *c_r);
+
+/* Markdown: the environment table and the confounder flags. */
+void xl_report_md_env(const struct xl_report *rep, const char *num, const char *den, FILE *out);
+
+/* JSON: the confounder flags, an array. */
+json_object *xl_report_confounders_json(const struct xl_report *rep, const char *num, const char *den);
+
+int xl_report_write_pts(const struct xl_report *rep, FILE *out);
+int xl_report_write_html(const struct xl_report *rep, const char *num, const char *den, FILE *out);
+
+/* The index of an arm by name, or -1. */
+int xl_report_find_arm(const struct xl_report *rep, const char *name);
