@@ -44,7 +44,7 @@ static int resolve(const char *arg, char **path_r, bool *is_run_r)
     *path_r = xl_asprintf("%s/%s", dir && *dir ? dir : DEFAULT_RUNS_DIR, arg);
     *is_run_r = true;
     if (stat(*path_r, &st) < 0) {
-        int rc = xl_error_errno(XL_ERR_NOTFOUND, errno, "report: %s is no file, and run %s", arg, *path_r);
+        int rc = xl_error(XL_ERR_INVAL, "report: %s: no such file, and no run directory %s", arg, *path_r);
 
         free(*path_r);
         *path_r = NULL;

@@ -1,0 +1,69 @@
+#!/bin/bash
+# xenlab report through the real CLI: a bare run id finds the run directory
+# under $XENLAB_RUNS_DIR (results.json, or the journal while a run is still
+# going), --output writes the file, user errors are one line and exit 2.
+set -u
+: "${XENLAB_CLI:?}" "${XENLAB_SRCDIR:?}"
+
+n=0 failed=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+seed="$XENLAB_SRCDIR/tests/data/seed"
+export XENLAB_RUNS_DIR="$work/runs"
+
+# A finished run: results.json as the runner writes it.
+mkdir -p "$XENLAB_RUNS_DIR/run-1"
+{
+    printf '{"xenlab":"results/1","run":"run-1","results":['
+    paste -sd, "$seed/results.jsonl"
+    printf ']}\n'
+} >"$XENLAB_RUNS_DIR/run-1/results.json"
+echo '{"name":"vm-vs-nested-container"}' >"$XENLAB_RUNS_DIR/run-1/spec.json"
+"$XENLAB_CLI" report --format csv --ratio vm2/vm1 run-1 >"$work/out.csv"
+ok $? "report RUN-ID reads \$XENLAB_RUNS_DIR/RUN-ID/results.json"
+cmp -s "$work/out.csv" "$seed/report.csv"
+ok $? "its CSV matches tests/data/seed/report.csv"
+
+# A run still going: only journal lines wrapping result documents.
+mkdir -p "$XENLAB_RUNS_DIR/run-2"
+slot=0
+while IFS= read -r line; do
+    slot=$((slot + 1))
+    arm=$(sed 's/.*"arm":"\([^"]*\)","trial".*/\1/' <<<"$line")
+    printf '{"event":"result","arm":"%s","slot":%d,"result":%s}\n' "$arm" "$slot" "$line"
+done <"$seed/results.jsonl" >"$XENLAB_RUNS_DIR/run-2/journal.jsonl"
+echo '{"event":"started"}' >>"$XENLAB_RUNS_DIR/run-2/journal.jsonl"
+"$XENLAB_CLI" report --ratio vm2/vm1 run-2 >"$work/out.md"
+ok $? "report RUN-ID falls back to journal.jsonl"
+cmp -s "$work/out.md" "$seed/report.md"
+ok $? "the journal gives the same Markdown as the seed"
+
+SOURCE_DATE_EPOCH=1700000000 "$XENLAB_CLI" report --format pts --output "$work/composite.xml" run-1
+ok $? "--output writes composite.xml"
+grep -q '<Title>xenlab: vm-vs-nested-container (run-1)</Title>' "$work/composite.xml"
+ok $? "the title names the experiment from spec.json and the run"
+
+"$XENLAB_CLI" report no-such-run >"$work/out" 2>"$work/err"
+rc=$?
+[ $rc = 2 ]
+ok $? "an unknown run id is a user error, exit 2 (rc $rc)"
+[ "$(wc -l <"$work/err")" = 1 ] && grep -q "no-such-run" "$work/err" && grep -q "$XENLAB_RUNS_DIR" "$work/err"
+ok $? "with one line naming the id and where it looked: $(cat "$work/err")"
+
+"$XENLAB_CLI" report --format svg run-1 >"$work/out" 2>"$work/err"
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$work/err")" = 1 ]
+ok $? "an unknown format is a one-line user error, exit 2 (rc $rc): $(cat "$work/err")"
+
+"$XENLAB_CLI" report --ratio vm3/vm1 --output "$work/never.md" run-1 >"$work/out" 2>"$work/err"
+rc=$?
+[ $rc = 2 ] && [ ! -e "$work/never.md" ]
+ok $? "a failed report leaves no output file (rc $rc)"
+
+echo "1..$n"
+exit $failed
