@@ -25,7 +25,7 @@ step() {
     printf '[testbed build] %-58s (previous step %ds, total %ds)\n' "$*" $((SECONDS - TS)) $((SECONDS - T0))
     TS=$SECONDS
 }
-# Package lists: "dom0:" and "guest:" lines in base-packages.txt.
+# Package lists: "dom0:" and "guest:" lines in base-packages.txt (word-split on use).
 pkgs() { sed -n "s/^$1:[[:space:]]*//p" "$HERE/base-packages.txt" | tr '\n' ' '; }
 
 W=$OUT/work
@@ -66,6 +66,7 @@ mv "$W/base" "$W/dom0"
 
 step "dom0 packages: $(pkgs dom0 | wc -w) packages"
 mount -t proc proc "$W/dom0/proc"
+# shellcheck disable=SC2046
 DEBIAN_FRONTEND=noninteractive chroot "$W/dom0" apt-get -q -y install $(pkgs dom0) >> "$W/apt.log" 2>&1 \
     || { tail -30 "$W/apt.log"; exit 1; }
 # libvirt-daemon pulls in the QEMU driver, whose init aborts libvirtd without the
@@ -75,6 +76,7 @@ umount "$W/dom0/proc"
 
 step "guest packages: $(pkgs guest | wc -w) packages"
 mount -t proc proc "$W/guest/proc"
+# shellcheck disable=SC2046
 DEBIAN_FRONTEND=noninteractive chroot "$W/guest" apt-get -q -y install $(pkgs guest) >> "$W/apt.log" 2>&1 \
     || { tail -30 "$W/apt.log"; exit 1; }
 umount "$W/guest/proc"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the xen suite's tests: find the testbed and make sure it is up.
 TESTBED=${XENLAB_TESTBED:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/testbed}
 
