@@ -94,6 +94,22 @@ static int print_result(void *opaque, const struct xl_result *r)
     return 0;
 }
 
+/* A trial that ended without the worker's own document (OOM-killed, the
+ * container failed to start) is still a failed result document. */
+static void print_container_failure(struct bench_cli *cli, const char *why)
+{
+    struct xl_result r;
+
+    xl_result_init(&r);
+    xl_result_set_bench(&r, &cli->params);
+    r.trial = cli->first_trial;
+    if (cli->arm)
+        snprintf(r.arm, sizeof(r.arm), "%s", cli->arm);
+    xl_result_set_error(&r, "%s", why);
+    print_result(NULL, &r);
+    xl_result_dispose(&r);
+}
+
 /* --container: the same command, minus --container, inside the container. */
 static int bench_in_container(struct bench_cli *cli, int argc, char **argv)
 {
@@ -102,13 +118,14 @@ static int bench_in_container(struct bench_cli *cli, int argc, char **argv)
     char **inner = xl_calloc((size_t)argc + 1, sizeof(char *));
     int i, k = 0, rc;
 
+    xl_spawn_result_init(&sr);
     xl_container_spec_init(&c);
     rc = xl_container_spec_parse(cli->container, &c);
     if (rc) {
         fprintf(stderr, "xenlab-guest: %s\n", xl_error_message());
         goto out;
     }
-    for (i = 1; i < argc; i++) {
+    for (i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--container") == 0) {
             i++;
             continue;
@@ -119,13 +136,23 @@ static int bench_in_container(struct bench_cli *cli, int argc, char **argv)
     }
     rc = xl_container_run(&c, inner, 0, &sr);
     if (rc) {
-        fprintf(stderr, "xenlab-guest: container: %s\n", xl_error_message());
+        print_container_failure(cli, xl_error_message());
         goto out;
     }
     fwrite(sr.out, 1, sr.out_len, stdout);
+    if (!memchr(sr.out, '{', sr.out_len)) {
+        char why[128];
+
+        if (sr.term_signal)
+            snprintf(why, sizeof(why), "worker in container killed by signal %d", sr.term_signal);
+        else
+            snprintf(why, sizeof(why), "worker in container exited with status %d and printed no result",
+                     sr.exit_code);
+        print_container_failure(cli, why);
+    }
     rc = sr.exit_code == 0 ? XL_OK : XL_ERR_FAIL;
-    xl_spawn_result_dispose(&sr);
 out:
+    xl_spawn_result_dispose(&sr);
     free(inner);
     xl_container_spec_dispose(&c);
     return rc;

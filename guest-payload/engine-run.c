@@ -1,0 +1,175 @@
+/* podman/docker: the engines apply --cpus/--memory themselves. No image can
+ * be pulled offline, so the spec names an image already present (image=) or,
+ * for podman, a root directory (rootfs=, default the host root). The
+ * container is kept after it stops only long enough to ask whether it was
+ * OOM-killed, then removed. */
+#include "engine-run.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-params.h"
+#include "oci-bundle.h"
+#include "size.h"
+#include "xl-util.h"
+
+#define MAX_OUTPUT (1024 * 1024)
+#define ENGINE_CMD_TIMEOUT_S 120.0
+
+struct argv_buf {
+    char **v;
+    size_t n, cap;
+};
+
+static void push(struct argv_buf *a, char *s)
+{
+    if (a->n + 2 > a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 32;
+        a->v = xl_realloc(a->v, a->cap * sizeof(char *));
+    }
+    a->v[a->n++] = s;
+    a->v[a->n] = NULL;
+}
+
+static void push_podman_flags(struct argv_buf *a)
+{
+    static const char *const flags[] = { "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+                                         "--storage-driver", "vfs", "--runtime", "runc", NULL };
+    const char *const *f;
+
+    for (f = flags; *f; f++)
+        push(a, xl_strdup(*f));
+}
+
+static void engine_cmd(const char *engine, const char *cmd, const char *id, const char *extra)
+{
+    struct argv_buf a = { 0 };
+    struct xl_spawn_result sr;
+
+    push(&a, xl_strdup(engine));
+    if (strcmp(engine, "podman") == 0)
+        push_podman_flags(&a);
+    push(&a, xl_strdup(cmd));
+    if (extra)
+        push(&a, xl_strdup(extra));
+    push(&a, xl_strdup(id));
+    xl_spawn_wait(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, &sr);
+    xl_spawn_result_dispose(&sr);
+    xl_argv_free(a.v);
+}
+
+static int oom_killed(const char *engine, const char *id)
+{
+    struct argv_buf a = { 0 };
+    struct xl_spawn_result sr;
+    int oom = 0;
+
+    push(&a, xl_strdup(engine));
+    if (strcmp(engine, "podman") == 0)
+        push_podman_flags(&a);
+    push(&a, xl_strdup("inspect"));
+    push(&a, xl_strdup("--format"));
+    push(&a, xl_strdup("{{.State.OOMKilled}}"));
+    push(&a, xl_strdup(id));
+    if (xl_spawn_capture(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, 64, &sr) == XL_OK)
+        oom = strncmp(sr.out, "true", 4) == 0;
+    xl_spawn_result_dispose(&sr);
+    xl_argv_free(a.v);
+    return oom;
+}
+
+int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *const worker_argv[],
+                  double timeout_s, struct xl_spawn_result *sr)
+{
+    struct argv_buf a = { 0 };
+    char worker[PATH_MAX], id[64], lim[32];
+    xl_autofree char *work = NULL;
+    int is_podman = strcmp(engine, "podman") == 0, private_work = 0, rc;
+    size_t i;
+    ssize_t n;
+
+    xl_spawn_result_init(sr);
+    if (!c->image && !(is_podman))
+        return xl_error(XL_ERR_INVAL, "%s needs image=NAME (an image already present: nothing can be pulled)", engine);
+    n = readlink("/proc/self/exe", worker, sizeof(worker) - 1);
+    if (n <= 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "/proc/self/exe");
+    worker[n] = '\0';
+    if (c->volume) {
+        work = xl_strdup(c->volume);
+    } else {
+        char *dir = xl_strdup("/var/tmp/xenlab-work-XXXXXX");
+
+        if (!mkdtemp(dir)) {
+            free(dir);
+            return xl_error_errno(XL_ERR_FAIL, errno, "/var/tmp: cannot create the work dir");
+        }
+        work = xl_asprintf("%s:%s", dir, XL_CT_WORKDIR);
+        free(dir);
+        private_work = 1;
+    }
+    snprintf(id, sizeof(id), "xenlab-%ld-%lx", (long)getpid(), (unsigned long)(xl_now() * 1e6));
+    push(&a, xl_strdup(engine));
+    if (is_podman)
+        push_podman_flags(&a);
+    push(&a, xl_strdup("run"));
+    push(&a, xl_strdup("--name"));
+    push(&a, xl_strdup(id));
+    push(&a, xl_strdup("--network"));
+    push(&a, xl_strdup("none"));
+    push(&a, xl_strdup("--ulimit"));
+    push(&a, xl_strdup("nofile=20000:20000"));
+    push(&a, xl_asprintf("--cpus=%g", c->cpus));
+    push(&a, xl_asprintf("--memory=%llu", (unsigned long long)c->memory));
+    push(&a, xl_asprintf("--memory-swap=%llu", (unsigned long long)c->memory));
+    push(&a, xl_asprintf("--env=XENLAB_CONTAINER=%s", engine));
+    push(&a, xl_asprintf("--volume=%s:%s:ro", worker, XL_CT_WORKER));
+    push(&a, xl_asprintf("--volume=%s", work));
+    push(&a, xl_asprintf("--workdir=%s", strchr(work, ':') + 1));
+    if (c->image) {
+        push(&a, xl_strdup(c->image));
+    } else {
+        push(&a, xl_strdup("--rootfs"));
+        push(&a, xl_strdup(c->rootfs ? c->rootfs : "/"));
+    }
+    push(&a, xl_strdup(XL_CT_WORKER));
+    for (i = 0; worker_argv[i]; i++) {
+        if (strcmp(worker_argv[i], "--workdir") == 0 && worker_argv[i + 1]) {
+            push(&a, xl_strdup("--workdir"));
+            push(&a, xl_strdup(strchr(work, ':') + 1));
+            i++;
+            continue;
+        }
+        push(&a, xl_strdup(worker_argv[i]));
+    }
+    rc = xl_spawn_capture(a.v, XL_SPAWN_NEW_PGROUP, timeout_s, MAX_OUTPUT, sr);
+    if (rc)
+        goto out;
+    if (sr->exit_code == 137 && oom_killed(engine, id)) {
+        xl_size_format(c->memory, lim, sizeof(lim));
+        rc = xl_error(XL_ERR_FAIL, "out of memory in container (limit %s)", lim);
+    }
+out:
+    engine_cmd(engine, "rm", id, "-f");
+    if (private_work) {
+        char *colon = strchr(work, ':');
+        struct argv_buf rm = { 0 };
+        struct xl_spawn_result rr;
+
+        *colon = '\0';
+        /* The engine may have written as another user: rm -rf is simplest and shell-free. */
+        push(&rm, xl_strdup("rm"));
+        push(&rm, xl_strdup("-rf"));
+        push(&rm, xl_strdup("--one-file-system"));
+        push(&rm, xl_strdup(work));
+        xl_spawn_wait(rm.v, 0, ENGINE_CMD_TIMEOUT_S, &rr);
+        xl_spawn_result_dispose(&rr);
+        xl_argv_free(rm.v);
+    }
+    xl_argv_free(a.v);
+    return rc;
+}
