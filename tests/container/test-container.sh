@@ -19,35 +19,54 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/work"
 spec="cpus=1.0,memory=256MiB,runtime=$rt"
 
-# Everything a container run could leave behind, one item a line.
+# Everything our container runs (xenlab-guest pids in $pids) could leave
+# behind, one item a line. Scoped to our runs: other sessions on this host
+# may be running containers of their own at the same time.
+pids=
 leftovers() {
-  ls -d /sys/fs/cgroup/*/xenlab /sys/fs/cgroup/xenlab /run/xenlab 2>/dev/null
-  grep -E '/run/xenlab|xenlab-work' /proc/self/mountinfo
+  local p d
+  for p in $pids; do
+    ls -d /sys/fs/cgroup/*/xenlab/xenlab-$p-* /sys/fs/cgroup/xenlab/xenlab-$p-* 2>/dev/null
+    "$rt" list 2>/dev/null | grep "xenlab-$p-"
+  done
+  # runc leaves an empty /xenlab parent: it must go unless another run uses it.
+  for d in /sys/fs/cgroup/*/xenlab /sys/fs/cgroup/xenlab; do
+    [ -d "$d" ] && [ -z "$(ls -d "$d"/xenlab-* 2>/dev/null)" ] && echo "$d (empty)"
+  done
+  grep -l "$tmp" /run/xenlab/ct-*/config.json 2>/dev/null
+  grep -F "$tmp" /proc/self/mountinfo
   ls -A "$tmp/work"
-  "$rt" list 2>/dev/null | grep xenlab-
-  pgrep -f '^/xenlab/bin/xenlab-guest'
+  pgrep -f "arm ct-test-$$"
 }
 check_clean() {
   local left
   left=$(leftovers)
   [ -z "$left" ]; ok $? "nothing left behind $1${left:+: $(echo $left)}"
 }
+# ct OUT ARGS...: one xenlab-guest bench run in a container, its pid noted.
+ct() {
+  local out=$1
+  shift
+  "$G" bench "$@" --arm "ct-test-$$" --workdir "$tmp/work" > "$out" 2> "$tmp/err" &
+  pid=$!
+  pids="$pids $pid"
+}
 
 # The environment record, as the worker sees it inside.
 for ns in 0 1; do
-  XENLAB_CT_CGROUPNS=$ns "$G" bench nqueens --n 8 --workdir "$tmp/work" --container "$spec" > "$tmp/env.out" 2> "$tmp/err"
-  ok $? "a trial runs in $rt (cgroup namespace $ns)"
+  export XENLAB_CT_CGROUPNS=$ns; ct "$tmp/env.out" nqueens --n 8 --container "$spec"
+  wait $pid; ok $? "a trial runs in $rt (cgroup namespace $ns)"
   env=$(grep -o '"env":{[^}]*}' "$tmp/env.out")
   for want in '"cpu_quota":1.0' '"mem_limit":268435456' '"cpus_usable":1' "\"container\":\"$rt\"" '"fs":"[a-z0-9]' '"cgroup":"v[12]"'; do
     echo "$env" | grep -Eq "$want"; ok $? "env record shows $want (cgroup namespace $ns)"
   done
   check_clean "after success (cgroup namespace $ns)"
 done
+unset XENLAB_CT_CGROUPNS
 
 # The CPU quota: two busy threads get at most ~1 CPU-second per wall second,
 # read from the container cgroup's own usage counter while it runs.
-"$G" bench nqueens --n 17 --threads 2 --workdir "$tmp/work" --container "$spec" > "$tmp/cpu.out" 2> "$tmp/err" &
-pid=$!
+ct "$tmp/cpu.out" nqueens --n 17 --threads 2 --container "$spec"
 usage_file=
 for _ in $(seq 100); do
   usage_file=$(ls /sys/fs/cgroup/*/xenlab/xenlab-$pid-*/cpuacct.usage /sys/fs/cgroup/xenlab/xenlab-$pid-*/cpu.stat 2>/dev/null | head -1)
@@ -67,7 +86,8 @@ if [ -n "$usage_file" ]; then
   u1=$(usage_ns); t1=$(date +%s%N)
   ratio=$(awk -v u=$((u1 - u0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.3f", u / t }')
   awk -v r="$ratio" 'BEGIN { exit !(r <= 1.1) }'; ok $? "2 busy threads in cpus=1.0 use at most 1.1 CPU-s per s (got $ratio)"
-  awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5) }'; ok $? "and they do run (got $ratio CPU-s per s)"
+  # Only that the counter moves: how much CPU the host has spare is not ours to assert.
+  awk -v r="$ratio" 'BEGIN { exit !(r > 0.05) }'; ok $? "the counter is the burner's (got $ratio CPU-s per s)"
 else
   ok 1 "the container's cgroup appeared (looked for xenlab-$pid-* under /sys/fs/cgroup)"
 fi
@@ -77,7 +97,8 @@ wait $pid; rc=$?
 check_clean "after SIGTERM"
 
 # Out of memory: 3 x 512 MiB arrays in 256 MiB.
-"$G" bench memory --kernel add --type fp --array-mib 512 --workdir "$tmp/work" --container "$spec" > "$tmp/oom.out" 2> "$tmp/err"; rc=$?
+ct "$tmp/oom.out" memory --kernel add --type fp --array-mib 512 --container "$spec"
+wait $pid; rc=$?
 [ $rc = 1 ]; ok $? "an OOM-killed trial fails the command (rc $rc)"
 grep -q '"status":"failed".*"error":"out of memory in container (limit 256 MiB)"' "$tmp/oom.out"
 ok $? "it is a failed result document naming the limit: $(head -c 300 "$tmp/oom.out")"
