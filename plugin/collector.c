@@ -131,6 +131,12 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     m->deadline = d->timeout_s > 0 ? xl_now() + d->timeout_s : 0;
     m->slot = xl_calloc(d->nr_slots, 1);
     m->pending = xl_calloc(d->nr_slots, 1);
+    for (size_t s = 0; d->have && s < d->nr_slots; s++) {
+        if (d->have[s]) {
+            m->slot[s] = SLOT_HAVE;
+            m->have++;
+        }
+    }
     /* The watch fires once at registration: that first event lists result/,
      * catching anything written before we looked. */
     if (!xs_watch(c->xs, m->watch, m->token)) {

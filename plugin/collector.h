@@ -37,6 +37,8 @@ struct xl_collect_domain {
     size_t nr_slots;          /* xl_plan_nr_slots() of its plan, 1..XL_XS_MAX_SLOTS */
     unsigned max_trials;      /* the plan's max_trials: result.trial must match the slot; 0: unchecked */
     double timeout_s;         /* fails this long after xl_collector_add; 0: never */
+    const bool *have;         /* nr_slots flags: slots a resumed run already journalled,
+                                 counted as had and never journalled again; NULL: none */
 };
 
 struct xl_collector_ops {

@@ -12,6 +12,9 @@ int xl_cmd_base(int argc, char **argv);
 int xl_cmd_clone(int argc, char **argv);
 int xl_cmd_collect(int argc, char **argv);
 int xl_cmd_report(int argc, char **argv);
+int xl_cmd_run(int argc, char **argv);
+int xl_cmd_runs(int argc, char **argv);
+int xl_cmd_clean(int argc, char **argv);
 int xl_cmd_spec(int argc, char **argv);
 
 /* Prints "xenlab: <message>" for the last error and returns its exit status. */

@@ -15,6 +15,11 @@ static const struct xl_command commands[] = {
     { "collect", "watch guests' XenStore results and journal them", xl_cmd_collect },
 #endif
     { "report", "print the side-by-side comparison of result documents or a run", xl_cmd_report },
+#ifdef XL_HAVE_RUNNER
+    { "run", "run an experiment spec over clones (or --resume ID)", xl_cmd_run },
+    { "runs", "list runs", xl_cmd_runs },
+    { "clean", "remove what a run made and left", xl_cmd_clean },
+#endif
     { "spec", "validate an experiment spec, or print the plan of one arm", xl_cmd_spec },
 };
 

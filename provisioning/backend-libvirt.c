@@ -134,6 +134,21 @@ static int lv_undefine(struct xl_backend *be)
                : XL_OK;
 }
 
+static int lv_attach(struct xl_backend *be, const char *name)
+{
+    struct lv_priv *p = P(be);
+
+    p->dom = virDomainLookupByName(p->conn, name);
+    if (!p->dom) {
+        if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+            return xl_error(XL_ERR_NOTFOUND, "libvirt: no domain %s", name);
+        return lv_err("look up", name);
+    }
+    be->defined = virDomainIsPersistent(p->dom) == 1;
+    be->created = virDomainIsActive(p->dom) == 1;
+    return XL_OK;
+}
+
 static int lv_domid(struct xl_backend *be, uint32_t *domid_r)
 {
     unsigned int id = virDomainGetID(P(be)->dom);
@@ -156,5 +171,6 @@ const struct xl_backend_ops xl_backend_libvirt_ops = {
     .destroy = lv_destroy,
     .undefine = lv_undefine,
     .domid = lv_domid,
+    .attach = lv_attach,
     .wait_death = NULL,
 };

@@ -146,6 +146,17 @@ static int xlx_undefine(struct xl_backend *be)
     return XL_OK;
 }
 
+static int xlx_attach(struct xl_backend *be, const char *name)
+{
+    uint32_t domid;
+
+    if (libxl_name_to_domid(P(be)->ctx, name, &domid) != 0)
+        return xl_error(XL_ERR_NOTFOUND, "libxl: no domain %s", name);
+    P(be)->domid = domid;
+    be->created = true;
+    return XL_OK;
+}
+
 static int xlx_domid(struct xl_backend *be, uint32_t *domid_r)
 {
     *domid_r = P(be)->domid;
@@ -186,5 +197,6 @@ const struct xl_backend_ops xl_backend_libxl_ops = {
     .destroy = xlx_destroy,
     .undefine = xlx_undefine,
     .domid = xlx_domid,
+    .attach = xlx_attach,
     .wait_death = xlx_wait_death,
 };

@@ -34,6 +34,11 @@ void xl_backend_close(struct xl_backend *be)
     memset(be, 0, sizeof(*be));
 }
 
+int xl_backend_attach(struct xl_backend *be, const char *name)
+{
+    return be->ops->attach(be, name);
+}
+
 int xl_backend_cleanup(struct xl_backend *be)
 {
     int rc = XL_OK, r2;

@@ -31,6 +31,9 @@ struct xl_backend_ops {
     /* Forgets the definition (libvirt undefine); a no-op where nothing persists. */
     int (*undefine)(struct xl_backend *be);
     int (*domid)(struct xl_backend *be, uint32_t *domid_r);
+    /* Takes over an existing domain by name (a run resumed after a crash
+     * cleans what the crashed run made). XL_ERR_NOTFOUND if there is none. */
+    int (*attach)(struct xl_backend *be, const char *name);
     /* Waits for the domain to die; NULL where the backend cannot tell. */
     int (*wait_death)(struct xl_backend *be, double timeout_s);
 };
@@ -57,6 +60,9 @@ typedef int (*xl_plan_hook)(struct xl_backend *be, uint32_t domid, void *arg);
 /* create paused -> hook -> unpause; on any failure the
  * domain is destroyed and undefined, so nothing is left behind. */
 int xl_backend_start(struct xl_backend *be, const struct xl_domain_desc *d, xl_plan_hook hook, void *arg);
+
+/* Attaches to the domain called name, so that xl_backend_cleanup removes it. */
+int xl_backend_attach(struct xl_backend *be, const char *name);
 
 /* Destroys and undefines whatever this backend created; safe to repeat. */
 int xl_backend_cleanup(struct xl_backend *be);

@@ -228,7 +228,7 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
     if (!req->no_domain) {
         struct xl_domain_desc d = { .name = req->name, .libxl_cfg = have_cfg ? &cfg : NULL, .xml = res->config };
 
-        rc = xl_backend_start(be, &d, NULL, NULL);
+        rc = xl_backend_start(be, &d, req->hook, req->hook_arg);
     }
 out:
     if (rc && made_dir) {
@@ -245,4 +245,54 @@ out:
         libxl_domain_config_dispose(&cfg);
     xl_base_dispose(&b);
     return rc;
+}
+
+static int kind_from_name(const char *name, enum xl_clone_kind *k_r)
+{
+    enum xl_clone_kind k;
+
+    for (k = XL_CLONE_QCOW2_OVERLAY; k <= XL_CLONE_LVM_SNAPSHOT; k++) {
+        if (strcmp(xl_clone_kind_name(k), name) == 0) {
+            *k_r = k;
+            return XL_OK;
+        }
+    }
+    return xl_error(XL_ERR_INVAL, "unknown clone kind \"%s\"", name);
+}
+
+int xl_provision_remove(const char *dir)
+{
+    xl_autofree char *rec = xl_asprintf("%s/clone.json", dir);
+    json_object *o = NULL, *v;
+    enum xl_clone_kind kind = XL_CLONE_SPARSE_COPY;
+    int rc = XL_OK;
+
+    if (access(dir, F_OK) < 0 && errno == ENOENT)
+        return XL_OK;
+    /* Without a record the clone died before its disk was complete: only
+     * the files a clone can hold are removed, never anything else. */
+    if (xl_json_parse_file(rec, 64 * 1024, &o) == XL_OK) {
+        if (json_object_object_get_ex(o, "payload", &v))
+            unlink(json_object_get_string(v));
+        if (json_object_object_get_ex(o, "disk", &v) && json_object_object_get_ex(o, "clone_kind", NULL) &&
+            kind_from_name(json_object_get_string(json_object_object_get(o, "clone_kind")), &kind) == XL_OK)
+            rc = xl_clone_remove(json_object_get_string(v), kind);
+        json_object_put(o);
+        if (rc)
+            return rc;
+    } else {
+        static const char *const names[] = { "disk.qcow2", "disk.img", "payload.img" };
+        size_t i;
+
+        for (i = 0; i < XL_ARRAY_SIZE(names); i++) {
+            xl_autofree char *p = xl_asprintf("%s/%s", dir, names[i]);
+
+            unlink(p);
+        }
+    }
+    unlink(rec);
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        return xl_error_errno(XL_ERR_FAIL, errno, "removing clone %s", dir);
+    xl_error_clear();
+    return XL_OK;
 }

@@ -22,6 +22,8 @@ struct xl_clone_req {
     uint64_t disk_size;         /* 0: the base's size */
     const struct xl_payload_item *payload;
     size_t npayload;
+    xl_plan_hook hook;          /* called while the new domain is paused; may be NULL */
+    void *hook_arg;
     bool dry_run;               /* print the domain config; create nothing */
     bool no_domain;             /* disks only (benchmarks, offline tests) */
 };
@@ -45,3 +47,7 @@ char *xl_clone_default_dir(void);
 /* be may be NULL for dry_run or no_domain. On success with a domain, be
  * holds the created, running domain. */
 int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, struct xl_clone_result *res);
+
+/* Removes a clone directory made by xl_provision_clone (its disk, payload
+ * and record, then the directory); a missing directory is not an error. */
+int xl_provision_remove(const char *dir);

@@ -1,0 +1,256 @@
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "json-util.h"
+#include "runner.h"
+#include "runstore.h"
+#include "xl-util.h"
+
+static const char run_usage[] =
+    "usage: xenlab run SPEC.json [--backend libxl|libvirt] [--uri URI] [--parallel N] [--keep]\n"
+    "                  [--run-dir DIR] [--base NAME] [--template FILE] [--clone-dir DIR]\n"
+    "                  [--payload-dir DIR] [--virt-type TYPE] [--json | --plain]\n"
+    "       xenlab run --resume ID [same options]\n";
+
+/* The directory holding this executable: xenlab-guest is installed beside it
+ * (or in the build tree's guest-payload/), and goes onto each payload disk. */
+static char *default_payload_dir(void)
+{
+    char self[PATH_MAX], *slash;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    const char *cands[] = { "", "/../guest-payload" };
+    size_t i;
+
+    if (n <= 0)
+        return NULL;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    for (i = 0; i < XL_ARRAY_SIZE(cands); i++) {
+        xl_autofree char *p = xl_asprintf("%s%s/xenlab-guest", self, cands[i]);
+
+        if (access(p, X_OK) == 0) {
+            char *dir = xl_strdup(p);
+
+            *strrchr(dir, '/') = '\0';
+            return dir;
+        }
+    }
+    return NULL;
+}
+
+static void add_opt(json_object *ev, const char *key, const char *val)
+{
+    char *abs;
+
+    if (!val)
+        return;
+    /* Paths are kept absolute: a resume may start from another directory. */
+    abs = strchr(val, '/') && val[0] != '/' ? realpath(val, NULL) : NULL;
+    xl_json_add(ev, key, xl_json_str(abs ? abs : val));
+    free(abs);
+}
+
+int xl_cmd_run(int argc, char **argv)
+{
+    enum { O_BACKEND = 256, O_URI, O_PARALLEL, O_KEEP, O_RUNDIR, O_RESUME, O_BASE, O_TEMPLATE, O_CLONEDIR,
+           O_PAYLOAD, O_VIRT, O_JSON, O_PLAIN, O_HELP };
+    static const struct option opts[] = {
+        { "backend", required_argument, NULL, O_BACKEND },
+        { "uri", required_argument, NULL, O_URI },
+        { "parallel", required_argument, NULL, O_PARALLEL },
+        { "keep", no_argument, NULL, O_KEEP },
+        { "run-dir", required_argument, NULL, O_RUNDIR },
+        { "resume", required_argument, NULL, O_RESUME },
+        { "base", required_argument, NULL, O_BASE },
+        { "template", required_argument, NULL, O_TEMPLATE },
+        { "clone-dir", required_argument, NULL, O_CLONEDIR },
+        { "payload-dir", required_argument, NULL, O_PAYLOAD },
+        { "virt-type", required_argument, NULL, O_VIRT },
+        { "json", no_argument, NULL, O_JSON },
+        { "plain", no_argument, NULL, O_PLAIN },
+        { "help", no_argument, NULL, O_HELP },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xl_runner_opts o;
+    struct xl_run run;
+    const char *runs_dir = xl_runs_dir(), *resume = NULL;
+    xl_autofree char *payload = NULL;
+    bool given[6] = { false };
+    int opt, rc = XL_OK;
+
+    xl_runner_opts_init(&o);
+    xl_run_init(&run);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end = NULL;
+
+        switch (opt) {
+        case O_BACKEND:
+            given[0] = true;
+            if (strcmp(optarg, "libxl") != 0 && strcmp(optarg, "libvirt") != 0)
+                rc = xl_error(XL_ERR_INVAL, "--backend: \"%s\" (use libxl or libvirt)", optarg);
+            o.backend = optarg;
+            break;
+        case O_URI: o.uri = optarg; given[1] = true; break;
+        case O_PARALLEL:
+            o.parallel = (unsigned)strtoul(optarg, &end, 10);
+            if (!*optarg || *end || o.parallel < 1 || o.parallel > 64)
+                rc = xl_error(XL_ERR_INVAL, "--parallel: \"%s\" must be 1 to 64", optarg);
+            break;
+        case O_KEEP: o.keep = true; break;
+        case O_RUNDIR: runs_dir = optarg; break;
+        case O_RESUME: resume = optarg; break;
+        case O_BASE: o.base = optarg; given[3] = true; break;
+        case O_TEMPLATE: o.template = optarg; given[4] = true; break;
+        case O_CLONEDIR: o.clone_dir = optarg; given[5] = true; break;
+        case O_PAYLOAD: o.payload_dir = optarg; break;
+        case O_VIRT: o.virt_type = optarg; given[2] = true; break;
+        case O_JSON: o.progress = XL_PROGRESS_JSON; break;
+        case O_PLAIN: o.progress = XL_PROGRESS_PLAIN; break;
+        case O_HELP:
+            fputs(run_usage, stdout);
+            return 0;
+        default:
+            fputs(run_usage, stderr);
+            return 2;
+        }
+        if (rc)
+            goto out;
+    }
+    if (!o.payload_dir) {
+        payload = default_payload_dir();
+        o.payload_dir = payload;
+    }
+    if (resume) {
+        const char **fill[] = { &o.backend, &o.uri, &o.virt_type, &o.base, &o.template, &o.clone_dir };
+        const char *keys[] = { "backend", "uri", "virt_type", "base", "template", "clone_dir" };
+        size_t k;
+
+        if (optind != argc) {
+            rc = xl_error(XL_ERR_INVAL, "run --resume ID takes no spec");
+            goto out;
+        }
+        rc = xl_run_open(runs_dir, resume, &run);
+        /* Options not given again come from how the run was started. */
+        for (k = 0; !rc && k < XL_ARRAY_SIZE(keys); k++)
+            if (!given[k] && xl_run_started_opt(&run, keys[k]))
+                *fill[k] = xl_run_started_opt(&run, keys[k]);
+        if (!rc) {
+            json_object *ev = json_object_new_object();
+
+            xl_json_add(ev, "event", xl_json_str("run"));
+            xl_json_add(ev, "state", xl_json_str("resumed"));
+            xl_json_add(ev, "pid", json_object_new_int((int)getpid()));
+            rc = xl_run_log(&run, ev);
+        }
+    } else {
+        if (optind + 1 != argc) {
+            rc = xl_error(XL_ERR_INVAL, "run: give one SPEC.json (or --resume ID)");
+            goto out;
+        }
+        rc = xl_run_create(runs_dir, argv[optind], &run);
+        if (!rc) {
+            json_object *ev = json_object_new_object();
+
+            xl_json_add(ev, "event", xl_json_str("run"));
+            xl_json_add(ev, "state", xl_json_str("started"));
+            xl_json_add(ev, "pid", json_object_new_int((int)getpid()));
+            add_opt(ev, "backend", o.backend);
+            add_opt(ev, "uri", o.uri);
+            add_opt(ev, "virt_type", o.virt_type);
+            add_opt(ev, "base", o.base);
+            add_opt(ev, "template", o.template);
+            add_opt(ev, "clone_dir", o.clone_dir);
+            rc = xl_run_log(&run, ev);
+        }
+    }
+    if (rc)
+        goto out;
+    if (o.progress != XL_PROGRESS_JSON)
+        fprintf(stderr, "xenlab: run %s in %s\n", run.id, run.dir);
+    rc = xl_runner_run(&run, &o);
+    if (!rc) {
+        if (o.progress == XL_PROGRESS_JSON) {
+            json_object *ev = json_object_new_object();
+
+            xl_json_add(ev, "event", xl_json_str("finished"));
+            xl_json_add(ev, "run", xl_json_str(run.id));
+            xl_json_add(ev, "dir", xl_json_str(run.dir));
+            printf("%s\n", xl_json_compact(ev));
+            json_object_put(ev);
+        } else {
+            printf("run %s finished: xenlab report %s (results in %s/results.json)\n", run.id, run.id, run.dir);
+        }
+    }
+out:
+    xl_run_dispose(&run);
+    return rc ? xl_cli_fail(rc) : 0;
+}
+
+int xl_cmd_runs(int argc, char **argv)
+{
+    const char *runs_dir = argc > 1 ? argv[1] : xl_runs_dir();
+    char **ids = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    rc = xl_run_list(runs_dir, &ids, &n);
+    if (rc)
+        return xl_cli_fail(rc);
+    for (i = 0; i < n; i++) {
+        struct xl_run run;
+        size_t j, done = 0, failed = 0, have = 0, slots = 0;
+
+        xl_run_init(&run);
+        if (xl_run_open(runs_dir, ids[i], &run) == XL_OK) {
+            for (j = 0; j < run.nr_jobs; j++) {
+                done += strcmp(run.jobs[j].state, "done") == 0;
+                failed += strcmp(run.jobs[j].state, "failed") == 0;
+                have += run.jobs[j].nr_have;
+                slots += run.jobs[j].nr_slots;
+            }
+            printf("%-24s %-28s guests %zu done %zu failed of %zu, results %zu/%zu\n", ids[i], run.spec.name,
+                   done, failed, run.nr_jobs, have, slots);
+        } else {
+            printf("%-24s (unreadable: %s)\n", ids[i], xl_error_message());
+        }
+        xl_run_dispose(&run);
+        free(ids[i]);
+    }
+    free(ids);
+    return 0;
+}
+
+int xl_cmd_clean(int argc, char **argv)
+{
+    struct xl_runner_opts o;
+    struct xl_run run;
+    int rc;
+
+    xl_runner_opts_init(&o);
+    xl_run_init(&run);
+    if (argc < 2 || argc > 4 || (argc == 4 && strcmp(argv[2], "--backend") != 0)) {
+        fputs("usage: xenlab clean ID [--backend libxl|libvirt]\n", stderr);
+        return 2;
+    }
+    if (argc == 4)
+        o.backend = argv[3];
+    rc = xl_run_open(xl_runs_dir(), argv[1], &run);
+    if (!rc) {
+        if (argc != 4 && xl_run_started_opt(&run, "backend"))
+            o.backend = xl_run_started_opt(&run, "backend");
+        o.uri = xl_run_started_opt(&run, "uri");
+        rc = xl_runner_clean(&run, &o);
+    }
+    if (!rc)
+        printf("run %s: nothing it made is left\n", run.id);
+    xl_run_dispose(&run);
+    return rc ? xl_cli_fail(rc) : 0;
+}

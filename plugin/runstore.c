@@ -1,0 +1,491 @@
+#include "runstore.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json-util.h"
+#include "plan.h"
+#include "result.h"
+#include "xl-util.h"
+
+void xl_run_init(struct xl_run *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->journal_fd = -1;
+    xl_spec_init(&r->spec);
+}
+
+static void job_dispose(struct xl_run_job *j)
+{
+    size_t i;
+
+    free(j->name);
+    free(j->reason);
+    for (i = 0; i < j->nr_res; i++)
+        free(j->res[i].what);
+    free(j->have);
+}
+
+void xl_run_dispose(struct xl_run *r)
+{
+    size_t i;
+
+    if (r->journal_fd >= 0)
+        close(r->journal_fd);
+    for (i = 0; i < r->nr_jobs; i++)
+        job_dispose(&r->jobs[i]);
+    free(r->jobs);
+    json_object_put(r->started);
+    xl_spec_dispose(&r->spec);
+    free(r->id);
+    free(r->dir);
+    free(r->journal_path);
+    xl_run_init(r);
+}
+
+const char *xl_runs_dir(void)
+{
+    const char *d = getenv("XENLAB_RUNS_DIR");
+
+    return d && *d ? d : "/var/lib/xenlab/runs";
+}
+
+static int mkdir_p(const char *path)
+{
+    xl_autofree char *copy = xl_strdup(path);
+    char *p;
+
+    for (p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+            return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", copy);
+        *p = '/';
+    }
+    if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+        return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", copy);
+    return XL_OK;
+}
+
+static bool valid_run_id(const char *id)
+{
+    size_t i;
+
+    if (!*id || strlen(id) > XL_RUN_ID_MAX || id[0] == '.')
+        return false;
+    for (i = 0; id[i]; i++)
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
+            return false;
+    return true;
+}
+
+int xl_run_plan_jobs(struct xl_run *r)
+{
+    size_t a, n = 0;
+    unsigned k;
+
+    for (a = 0; a < r->spec.nr_arms; a++)
+        n += r->spec.arms[a].replicas;
+    if (n > XL_RUN_MAX_JOBS)
+        return xl_error(XL_ERR_INVAL, "arms: %zu guests in all, more than %d", n, XL_RUN_MAX_JOBS);
+    r->jobs = xl_calloc(n, sizeof(*r->jobs));
+    for (a = 0; a < r->spec.nr_arms; a++) {
+        const struct xl_arm *arm = &r->spec.arms[a];
+
+        for (k = 1; k <= arm->replicas; k++) {
+            struct xl_run_job *j = &r->jobs[r->nr_jobs++];
+
+            j->name = xl_asprintf("xl-%s-%s-%u", r->id, arm->name, k);
+            j->arm = arm;
+            j->replica = k;
+            j->domain = -1;
+            j->nr_slots = r->spec.nr_benches * r->spec.policy.max_trials;
+            j->have = xl_calloc(j->nr_slots, sizeof(bool));
+        }
+    }
+    return XL_OK;
+}
+
+static int open_journal(struct xl_run *r)
+{
+    r->journal_path = xl_asprintf("%s/journal.jsonl", r->dir);
+    r->journal_fd = open(r->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (r->journal_fd < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s", r->journal_path);
+    return XL_OK;
+}
+
+int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r)
+{
+    char stamp[32];
+    unsigned char rnd[2] = { 0, 0 };
+    time_t now = time(NULL);
+    struct tm tm;
+    json_object *frozen = NULL;
+    xl_autofree char *spec_out = NULL;
+    const char *text;
+    int rc;
+
+    rc = xl_spec_load(spec_path, &r->spec);
+    if (rc)
+        return rc;
+    if (getrandom(rnd, sizeof(rnd), 0) < 0)
+        rnd[0] = (unsigned char)getpid();
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    r->id = xl_asprintf("%s-%02x%02x", stamp, rnd[0], rnd[1]);
+    r->dir = xl_asprintf("%s/%s", runs_dir, r->id);
+    rc = mkdir_p(runs_dir);
+    if (rc)
+        return rc;
+    if (mkdir(r->dir, 0755) < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", r->dir);
+    frozen = xl_spec_to_json(&r->spec);
+    text = xl_json_pretty(frozen);
+    spec_out = xl_asprintf("%s/spec.json", r->dir);
+    rc = xl_write_file_atomic(spec_out, text, strlen(text));
+    json_object_put(frozen);
+    if (!rc)
+        rc = open_journal(r);
+    if (!rc)
+        rc = xl_run_plan_jobs(r);
+    return rc;
+}
+
+static struct xl_run_job *find_job(struct xl_run *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; name && i < r->nr_jobs; i++)
+        if (strcmp(r->jobs[i].name, name) == 0)
+            return &r->jobs[i];
+    return NULL;
+}
+
+static struct xl_run_job *job_of_domain(struct xl_run *r, int domid)
+{
+    size_t i;
+
+    for (i = 0; i < r->nr_jobs; i++)
+        if (r->jobs[i].domain == domid)
+            return &r->jobs[i];
+    return NULL;
+}
+
+static void note_resource(struct xl_run_job *j, bool created, const char *kind, const char *what)
+{
+    size_t i;
+
+    for (i = 0; i < j->nr_res; i++) {
+        if (strcmp(j->res[i].kind, kind) == 0 && strcmp(j->res[i].what, what) == 0) {
+            if (!created) {
+                free(j->res[i].what);
+                j->res[i] = j->res[--j->nr_res];
+            }
+            return;
+        }
+    }
+    if (created && j->nr_res < XL_RUN_MAX_RESOURCES) {
+        snprintf(j->res[j->nr_res].kind, sizeof(j->res[j->nr_res].kind), "%s", kind);
+        j->res[j->nr_res++].what = xl_strdup(what);
+    }
+}
+
+static const char *str_field(json_object *ev, const char *key)
+{
+    json_object *v;
+
+    if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return NULL;
+}
+
+static int64_t int_field(json_object *ev, const char *key, int64_t dflt)
+{
+    json_object *v;
+
+    if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_int))
+        return json_object_get_int64(v);
+    return dflt;
+}
+
+/* One journal line. A torn last line (crash mid-write) is ignored: its
+ * event never counted, because it was not yet fsync'd when we crashed. */
+static void replay_event(struct xl_run *r, json_object *ev)
+{
+    const char *event = str_field(ev, "event");
+    struct xl_run_job *j;
+
+    if (!event)
+        return;
+    if (strcmp(event, "run") == 0 && !r->started) {
+        r->started = json_object_get(ev);
+    } else if (strcmp(event, "job") == 0) {
+        const char *state = str_field(ev, "state"), *reason = str_field(ev, "reason");
+
+        j = find_job(r, str_field(ev, "job"));
+        if (!j || !state)
+            return;
+        snprintf(j->state, sizeof(j->state), "%s", state);
+        j->domain = (int)int_field(ev, "domain", j->domain);
+        j->finished = strcmp(state, "done") == 0 || strcmp(state, "failed") == 0;
+        free(j->reason);
+        j->reason = reason ? xl_strdup(reason) : NULL;
+    } else if (strcmp(event, "created") == 0 || strcmp(event, "removed") == 0) {
+        const char *kind = str_field(ev, "kind"), *what = str_field(ev, "what");
+
+        j = find_job(r, str_field(ev, "job"));
+        if (j && kind && what)
+            note_resource(j, event[0] == 'c', kind, what);
+    } else if (strcmp(event, "result") == 0) {
+        int64_t slot = int_field(ev, "slot", -1);
+
+        j = job_of_domain(r, (int)int_field(ev, "domain", -1));
+        if (j && slot >= 0 && (size_t)slot < j->nr_slots && !j->have[slot]) {
+            j->have[slot] = true;
+            j->nr_have++;
+        }
+    }
+}
+
+/* Calls fn for each complete line of the journal that parses as an object. */
+static int journal_foreach(const char *path, void (*fn)(void *opaque, json_object *ev), void *opaque)
+{
+    xl_autofree char *buf = NULL;
+    size_t len;
+    char *line, *end;
+    int rc;
+
+    rc = xl_read_file(path, XL_JOURNAL_MAX_BYTES, &buf, &len);
+    if (rc == XL_ERR_NOTFOUND) {
+        xl_error_clear();
+        return XL_OK;
+    }
+    if (rc)
+        return rc;
+    for (line = buf; *line; line = end + 1) {
+        json_object *ev = NULL;
+
+        end = strchr(line, '\n');
+        if (!end)
+            break;
+        if (xl_json_parse(line, (size_t)(end - line), path, &ev) == XL_OK &&
+            json_object_is_type(ev, json_type_object))
+            fn(opaque, ev);
+        json_object_put(ev);
+    }
+    xl_error_clear();
+    return XL_OK;
+}
+
+static void replay_cb(void *opaque, json_object *ev)
+{
+    replay_event(opaque, ev);
+}
+
+int xl_run_open(const char *runs_dir, const char *id, struct xl_run *r)
+{
+    xl_autofree char *spec_path = NULL;
+    int rc;
+
+    if (!valid_run_id(id))
+        return xl_error(XL_ERR_INVAL, "\"%s\" is not a run id", id);
+    r->id = xl_strdup(id);
+    r->dir = xl_asprintf("%s/%s", runs_dir, id);
+    spec_path = xl_asprintf("%s/spec.json", r->dir);
+    if (access(r->dir, F_OK) < 0)
+        return xl_error(XL_ERR_NOTFOUND, "run %s: no directory %s", id, r->dir);
+    rc = xl_spec_load(spec_path, &r->spec);
+    if (!rc)
+        rc = xl_run_plan_jobs(r);
+    if (!rc)
+        rc = open_journal(r);
+    if (!rc)
+        rc = journal_foreach(r->journal_path, replay_cb, r);
+    return rc;
+}
+
+const char *xl_run_started_opt(const struct xl_run *r, const char *key)
+{
+    return r->started ? str_field(r->started, key) : NULL;
+}
+
+int xl_run_log(struct xl_run *r, json_object *ev)
+{
+    const char *text;
+    xl_autofree char *line = NULL;
+    size_t len, off = 0;
+    int rc = XL_OK;
+
+    xl_json_add(ev, "t", json_object_new_int64((int64_t)time(NULL)));
+    text = xl_json_compact(ev);
+    line = xl_asprintf("%s\n", text);
+    len = strlen(line);
+    /* One write(): O_APPEND keeps lines whole beside the collector's. */
+    while (off < len) {
+        ssize_t n = write(r->journal_fd, line + off, len - off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: write", r->journal_path);
+            break;
+        }
+        off += (size_t)n;
+    }
+    if (!rc && fsync(r->journal_fd) < 0)
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", r->journal_path);
+    if (!rc)
+        replay_event(r, ev);
+    json_object_put(ev);
+    return rc;
+}
+
+int xl_run_log_job(struct xl_run *r, const struct xl_run_job *j, const char *state, int domain,
+                   const char *reason)
+{
+    json_object *ev = json_object_new_object();
+
+    xl_json_add(ev, "event", xl_json_str("job"));
+    xl_json_add(ev, "job", xl_json_str(j->name));
+    xl_json_add(ev, "arm", xl_json_str(j->arm->name));
+    xl_json_add(ev, "replica", json_object_new_int((int)j->replica));
+    xl_json_add(ev, "state", xl_json_str(state));
+    if (domain >= 0)
+        xl_json_add(ev, "domain", json_object_new_int(domain));
+    if (reason)
+        xl_json_add(ev, "reason", xl_json_str(reason));
+    return xl_run_log(r, ev);
+}
+
+int xl_run_log_resource(struct xl_run *r, struct xl_run_job *j, bool created, const char *kind,
+                        const char *what)
+{
+    json_object *ev = json_object_new_object();
+
+    xl_json_add(ev, "event", xl_json_str(created ? "created" : "removed"));
+    xl_json_add(ev, "job", xl_json_str(j->name));
+    xl_json_add(ev, "kind", xl_json_str(kind));
+    xl_json_add(ev, "what", xl_json_str(what));
+    return xl_run_log(r, ev);
+}
+
+struct results_ctx {
+    struct xl_run *r;
+    json_object *list;
+    json_object *seen;          /* "job/slot" -> true: each slot once */
+    json_object *counters;      /* "arm/benchmark/variant" -> next trial */
+    json_object *domains;       /* "domid" -> job name, as the journal went */
+};
+
+static void results_cb(void *opaque, json_object *ev)
+{
+    struct results_ctx *ctx = opaque;
+    const char *event = str_field(ev, "event");
+    json_object *doc = NULL, *copy = NULL;
+    struct xl_run_job *j;
+    struct xl_result res;
+    int64_t slot = int_field(ev, "slot", -1);
+    xl_autofree char *key = NULL, *ckey = NULL;
+    json_object *cnt = NULL;
+    int trial;
+
+    if (event && strcmp(event, "job") == 0 && int_field(ev, "domain", -1) >= 0 && str_field(ev, "job")) {
+        xl_autofree char *dkey = xl_asprintf("%lld", (long long)int_field(ev, "domain", -1));
+
+        xl_json_add(ctx->domains, dkey, xl_json_str(str_field(ev, "job")));
+        return;
+    }
+    if (!event || strcmp(event, "result") != 0 || !json_object_object_get_ex(ev, "result", &doc))
+        return;
+    {
+        xl_autofree char *dkey = xl_asprintf("%lld", (long long)int_field(ev, "domain", -1));
+        json_object *name = NULL;
+
+        j = json_object_object_get_ex(ctx->domains, dkey, &name) ? find_job(ctx->r, json_object_get_string(name))
+                                                                 : NULL;
+    }
+    key = xl_asprintf("%s/%lld", j ? j->name : "?", (long long)slot);
+    if (json_object_object_get_ex(ctx->seen, key, NULL))
+        return;
+    xl_result_init(&res);
+    if (xl_result_from_json(doc, "journal", &res) != XL_OK) {
+        xl_result_dispose(&res);
+        return;
+    }
+    xl_json_add(ctx->seen, key, json_object_new_boolean(1));
+    ckey = xl_asprintf("%s/%s/%s", res.arm, res.benchmark, res.variant);
+    trial = json_object_object_get_ex(ctx->counters, ckey, &cnt) ? json_object_get_int(cnt) + 1 : 1;
+    xl_json_add(ctx->counters, ckey, json_object_new_int(trial));
+    res.trial = (unsigned)trial;
+    copy = xl_result_to_json(&res);
+    if (j && j->replica > 1)
+        xl_json_add(copy, "replica", json_object_new_int((int)j->replica));
+    json_object_array_add(ctx->list, copy);
+    xl_result_dispose(&res);
+}
+
+int xl_run_write_results(struct xl_run *r)
+{
+    struct results_ctx ctx = { .r = r, .list = json_object_new_array(), .seen = json_object_new_object(),
+                               .counters = json_object_new_object(), .domains = json_object_new_object() };
+    json_object *doc = json_object_new_object();
+    xl_autofree char *path = xl_asprintf("%s/results.json", r->dir);
+    const char *text;
+    int rc;
+
+    rc = journal_foreach(r->journal_path, results_cb, &ctx);
+    xl_json_add(doc, "xenlab", xl_json_str("results/1"));
+    xl_json_add(doc, "run", xl_json_str(r->id));
+    xl_json_add(doc, "results", ctx.list);
+    if (!rc) {
+        text = xl_json_pretty(doc);
+        rc = xl_write_file_atomic(path, text, strlen(text));
+    }
+    json_object_put(doc);
+    json_object_put(ctx.seen);
+    json_object_put(ctx.counters);
+    json_object_put(ctx.domains);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int xl_run_list(const char *runs_dir, char ***ids_r, size_t *n_r)
+{
+    DIR *d = opendir(runs_dir);
+    struct dirent *de;
+    char **ids = NULL;
+    size_t n = 0;
+
+    *ids_r = NULL;
+    *n_r = 0;
+    if (!d) {
+        if (errno == ENOENT)
+            return XL_OK;
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s", runs_dir);
+    }
+    while ((de = readdir(d))) {
+        if (!valid_run_id(de->d_name))
+            continue;
+        ids = xl_realloc(ids, (n + 1) * sizeof(*ids));
+        ids[n++] = xl_strdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(ids, n, sizeof(*ids), cmp_str);
+    *ids_r = ids;
+    *n_r = n;
+    return XL_OK;
+}

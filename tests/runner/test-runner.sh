@@ -1,0 +1,135 @@
+#!/bin/bash
+# xenlab run end to end: libvirt's in-process test:/// driver makes the
+# domains, the real xenstored carries plans and results, the real guest
+# agent (started by guest-launcher for each published plan) runs the trials.
+# The full path on real Xen is the testbed's (tests/xen).
+set -u
+n=0 failed=0
+ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+diag() { sed 's/^/# /' "$@"; }
+X=$XENLAB_CLI S=$XENLAB_SRCDIR
+if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (mkfs on image files, clone dirs)"; exit 0; fi
+for p in mkfs.ext4 qemu-img; do
+    command -v $p >/dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
+done
+T=$(mktemp -d)
+launcher=
+cleanup() { [ -n "$launcher" ] && kill "$launcher" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
+mkdir -p "$T/work" "$T/clones"
+truncate -s 64M "$T/base.img" && mkfs.ext4 -q -F "$T/base.img"
+"$X" base add tb "$T/base.img" --template "$S/templates/debian-pv.xml" > /dev/null
+ok $? "base registered"
+
+start_launcher() { "$XENLAB_LAUNCHER" "$XENLAB_AGENT" "$XENLAB_GUEST" "$T/work" "$@" 2> "$T/launcher.log" & launcher=$!; }
+stop_launcher() { kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null; launcher=; }
+run() { "$X" run "$@" --backend libvirt --uri test:///default --virt-type test --plain \
+            --clone-dir "$T/clones" --base tb; }
+last_run() { ls "$XENLAB_RUNS_DIR" | tail -1; }
+count() { python3 - "$@" <<'PY'
+import json, sys
+path, what = sys.argv[1], sys.argv[2]
+if what == "results":
+    print(len(json.load(open(path))["results"]))
+elif what == "ok":
+    print(sum(1 for r in json.load(open(path))["results"] if r["status"] == "ok"))
+elif what.startswith("job:"):
+    arm = what[4:]
+    st = [e.get("state") for e in map(json.loads, open(path)) if e.get("event") == "job" and e.get("arm") == arm]
+    print(st[-1] if st else "none")
+elif what == "dup-slots":
+    seen, dup = set(), 0
+    dom2job = {}
+    for e in map(json.loads, open(path)):
+        if e.get("event") == "job" and "domain" in e:
+            dom2job[e["domain"]] = e["job"]
+        if e.get("event") == "result":
+            k = (dom2job.get(e["domain"]), e["slot"])
+            dup += k in seen
+            seen.add(k)
+    print(dup)
+PY
+}
+
+# 1. Happy path: two arms in parallel, every trial collected, nothing left.
+cat > "$T/happy.json" <<'J'
+{ "name": "happy", "trials": 2, "timeouts": { "trial_s": 60, "arm_s": 90 },
+  "benchmarks": [ { "id": "nqueens", "n": 7 }, { "id": "memory", "kernels": ["add"], "type": "fp", "array_mib": 4, "reps": 2 } ],
+  "arms": [ { "name": "a1", "vcpus": 1, "memory": "256MiB" },
+            { "name": "a2", "vcpus": 2, "memory": "512MiB" } ] }
+J
+start_launcher
+run "$T/happy.json" --parallel 2 > "$T/happy.out" 2>&1
+ok $? "happy run finishes"
+id=$(last_run); R=$XENLAB_RUNS_DIR/$id
+[ "$(count "$R/results.json" results)" = 8 ]; ok $? "8 results (2 arms x 2 variants x 2 trials)"
+[ "$(count "$R/results.json" ok)" = 8 ]; ok $? "all 8 trials ok"
+[ "$(count "$R/journal.jsonl" job:a1)" = done ] && [ "$(count "$R/journal.jsonl" job:a2)" = done ]; ok $? "both jobs done"
+[ -z "$(ls -A "$T/clones")" ]; ok $? "no clone left behind"
+"$X" report "$id" > "$T/report.md" 2>&1 && grep -q "N-Queens, N=7" "$T/report.md" && grep -q a2 "$T/report.md"
+ok $? "xenlab report ID prints the table"
+"$X" runs | grep -q "$id"; ok $? "xenlab runs lists the run"
+grep -q "xenlab: xl-$id-a1-1" "$T/happy.out"; ok $? "plain progress lines name each job"
+stop_launcher
+[ $failed = 0 ] || { diag "$T/happy.out"; diag "$T/launcher.log"; }
+
+# 2. A guest that never reports (timeout) and one that reports garbage; the
+#    good arm still finishes.
+cat > "$T/bad.json" <<'J'
+{ "name": "bad", "trials": 1, "timeouts": { "trial_s": 30, "arm_s": 6 },
+  "benchmarks": [ { "id": "nqueens", "n": 6 } ],
+  "arms": [ { "name": "good", "vcpus": 1, "memory": "256MiB" },
+            { "name": "silent", "vcpus": 1, "memory": "256MiB" },
+            { "name": "junk", "vcpus": 1, "memory": "256MiB" } ] }
+J
+start_launcher silent:silent garbage:junk
+"$X" run "$T/bad.json" --backend libvirt --uri test:///default --virt-type test --plain \
+    --clone-dir "$T/clones" --base tb --parallel 3 > "$T/bad.out" 2>&1
+ok $? "run with a hung and a broken guest still finishes"
+R=$XENLAB_RUNS_DIR/$(last_run)
+[ "$(count "$R/journal.jsonl" job:good)" = done ]; ok $? "the good arm is done"
+[ "$(count "$R/journal.jsonl" job:silent)" = failed ] && grep -q '"arm":"silent".*timed out' "$R/journal.jsonl"
+ok $? "the silent guest fails with a timeout"
+[ "$(count "$R/journal.jsonl" job:junk)" = failed ] && grep -q '"event":"invalid"' "$R/journal.jsonl"
+ok $? "the junk guest fails and its values are recorded invalid with reasons"
+[ "$(count "$R/results.json" ok)" = 1 ]; ok $? "only the good arm's trial is a result"
+[ -z "$(ls -A "$T/clones")" ]; ok $? "no clone left behind"
+stop_launcher
+[ $failed = 0 ] || { diag "$T/bad.out"; diag "$T/launcher.log"; }
+
+# 3. SIGKILL of xenlab mid-run, then --resume: no trial lost or duplicated,
+#    nothing orphaned.
+cat > "$T/long.json" <<'J'
+{ "name": "long", "trials": 6, "timeouts": { "trial_s": 60, "arm_s": 120 },
+  "benchmarks": [ { "id": "memory", "kernels": ["copy"], "type": "fp", "array_mib": 16, "reps": 4 } ],
+  "arms": [ { "name": "k1", "vcpus": 1, "memory": "256MiB" } ] }
+J
+start_launcher
+old_runs=$(ls "$XENLAB_RUNS_DIR")
+"$X" run "$T/long.json" --backend libvirt --uri test:///default --virt-type test --plain \
+    --clone-dir "$T/clones" --base tb > "$T/long1.out" 2>&1 &
+xpid=$!
+id=
+for i in $(seq 600); do
+    [ -n "$id" ] || id=$(ls "$XENLAB_RUNS_DIR" | grep -vxF "$old_runs" | head -1)
+    R=$XENLAB_RUNS_DIR/$id
+    [ -n "$id" ] && [ -f "$R/journal.jsonl" ] && grep -q '"event":"result"' "$R/journal.jsonl" && break
+    sleep 0.05
+done
+kill -9 $xpid; wait $xpid 2>/dev/null
+before=$(grep -c '"event":"result"' "$R/journal.jsonl")
+[ "$before" -ge 1 ] && [ "$before" -lt 6 ]; ok $? "killed after $before of 6 results"
+[ -n "$(ls -A "$T/clones")" ]; ok $? "the killed run left its clone behind (for resume to find)"
+# Options not repeated: the run remembers its backend, URI and directories.
+"$X" run --resume "$id" --plain > "$T/long2.out" 2>&1
+ok $? "resume finishes"
+[ "$(count "$R/results.json" results)" = 6 ]; ok $? "6 results after resume, none lost"
+[ "$(count "$R/journal.jsonl" dup-slots)" = 0 ]; ok $? "no slot journalled twice"
+[ "$(count "$R/journal.jsonl" job:k1)" = done ]; ok $? "the job is done"
+[ -z "$(ls -A "$T/clones")" ]; ok $? "no clone left behind after kill and resume"
+stop_launcher
+[ $failed = 0 ] || { diag "$T/long1.out"; diag "$T/long2.out"; diag "$T/launcher.log"; }
+
+echo "1..$n"
+[ $failed = 0 ]
