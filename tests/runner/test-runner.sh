@@ -131,5 +131,26 @@ ok $? "resume finishes"
 stop_launcher
 [ $failed = 0 ] || { diag "$T/long1.out"; diag "$T/long2.out"; diag "$T/launcher.log"; }
 
+# 4. --keep leaves the clone for inspection; xenlab clean ID removes it.
+#    --json prints machine-readable events.
+start_launcher
+cat > "$T/keep.json" <<'J'
+{ "name": "keep", "trials": 1, "timeouts": { "arm_s": 60 },
+  "benchmarks": [ { "id": "nqueens", "n": 6 } ],
+  "arms": [ { "name": "kept", "vcpus": 1, "memory": "256MiB" } ] }
+J
+"$X" run "$T/keep.json" --backend libvirt --uri test:///default --virt-type test --json --keep \
+    --clone-dir "$T/clones" --base tb > "$T/keep.out" 2> "$T/keep.err"
+ok $? "a --keep --json run finishes"
+python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; assert any(e["event"]=="progress" and e["state"]=="done" for e in ev); assert ev[-1]["event"]=="finished"' "$T/keep.out"
+ok $? "--json prints one JSON event per line, ending with finished"
+id=$(ls "$XENLAB_RUNS_DIR" | tail -1)
+[ -n "$(ls -A "$T/clones")" ]; ok $? "--keep left the clone"
+"$X" clean "$id" > /dev/null; ok $? "xenlab clean succeeds"
+[ -z "$(ls -A "$T/clones")" ]; ok $? "xenlab clean removed the clone"
+"$X" clean nosuchrun 2> "$T/err"; rc=$?
+[ $rc = 1 ] && grep -q nosuchrun "$T/err"; ok $? "clean of an unknown run names it"
+stop_launcher
+
 echo "1..$n"
 [ $failed = 0 ]
