@@ -74,7 +74,8 @@ int xl_clone_lvm_argv(const char *base_dev, const char *name, char ***argv_r)
     return XL_OK;
 }
 
-int xl_clone_disk(const struct xl_base *b, const char *path, const char *name, enum xl_clone_kind *kind_r)
+int xl_clone_disk(const struct xl_base *b, const char *path, const char *name, uint64_t size,
+                  enum xl_clone_kind *kind_r)
 {
     int rc, reflinked = 0;
 
@@ -91,8 +92,12 @@ int xl_clone_disk(const struct xl_base *b, const char *path, const char *name, e
     if (access(path, F_OK) == 0)
         return xl_error(XL_ERR_INVAL, "%s: already exists", path);
     if (strcmp(b->info.format, "qcow2") == 0) {
+        char sz[32];
         char *argv[] = { (char *)"qemu-img", (char *)"create", (char *)"-q", (char *)"-f", (char *)"qcow2",
-                         (char *)"-F", (char *)"qcow2", (char *)"-b", b->image, (char *)path, NULL };
+                         (char *)"-F", (char *)"qcow2", (char *)"-b", b->image, (char *)path,
+                         size > b->info.virtual_size ? sz : NULL, NULL };
+
+        snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
 
         *kind_r = XL_CLONE_QCOW2_OVERLAY;
         return xl_run_tool(argv, path, NULL);

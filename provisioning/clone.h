@@ -21,8 +21,11 @@ char *xl_clone_disk_path(const struct xl_base *b, const char *dir, const char *n
  * caller frees it with xl_argv_free (bench-params.h). */
 int xl_clone_lvm_argv(const char *base_dev, const char *name, char ***argv_r);
 
-/* Creates the clone at path (which must not exist). */
-int xl_clone_disk(const struct xl_base *b, const char *path, const char *name, enum xl_clone_kind *kind_r);
+/* Creates the clone at path (which must not exist). A qcow2 overlay is
+ * created at size (when larger than the base) in the same step, saving a
+ * `qemu-img resize`; other kinds are grown by grow.c. */
+int xl_clone_disk(const struct xl_base *b, const char *path, const char *name, uint64_t size,
+                  enum xl_clone_kind *kind_r);
 
 /* Removes what xl_clone_disk created (lvremove for a snapshot). */
 int xl_clone_remove(const char *path, enum xl_clone_kind kind);

@@ -34,6 +34,21 @@ static const char default_unit[] =
     "[Install]\n"
     "WantedBy=multi-user.target\n";
 
+/* guest-payload's unit is a template with @BINDIR@ for the install prefix. */
+static void subst_bindir(char **text, size_t *len)
+{
+    static const char key[] = "@BINDIR@";
+    char *p;
+
+    while ((p = strstr(*text, key))) {
+        char *n = xl_asprintf("%.*s%s%s", (int)(p - *text), *text, GUEST_BINDIR, p + sizeof(key) - 1);
+
+        free(*text);
+        *text = n;
+    }
+    *len = strlen(*text);
+}
+
 static int e2err(errcode_t e, const char *image, const char *what)
 {
     return xl_error(XL_ERR_FAIL, "%s: %s: %s", image, what, error_message(e));
@@ -214,6 +229,7 @@ int xl_base_prepare(const char *image, const struct xl_prepare_opts *o)
             return rc;
         unit_copy = xl_strdup(o->unit);
         unit_name = basename(unit_copy);
+        subst_bindir(&unit_text, &unit_len);
     }
     rc = xl_part_read(image, &l);
     if (rc)

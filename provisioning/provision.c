@@ -199,12 +199,13 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
         goto out;
     }
     made_dir = true;
-    rc = xl_clone_disk(&b, res->disk, req->name, &res->kind);
+    rc = xl_clone_disk(&b, res->disk, req->name, size, &res->kind);
     if (rc)
         goto out;
     made_disk = true;
     if (size > b.info.virtual_size) {
-        rc = xl_grow_image(res->disk, b.info.format, size);
+        if (res->kind != XL_CLONE_QCOW2_OVERLAY)
+            rc = xl_grow_image(res->disk, b.info.format, size);
         if (rc)
             goto out;
         if (strcmp(b.info.format, "raw") == 0 && !b.is_block && strncmp(b.fs_type, "ext", 3) == 0) {

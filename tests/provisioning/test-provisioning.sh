@@ -77,7 +77,10 @@ for label in dos gpt; do
     if [ $label = gpt ]; then
         lastlba=$(sfdisk -d "$c" | sed -n 's/^last-lba: //p')
         check "gpt: last usable LBA moved to the new end ($lastlba)" test "$lastlba" = $((256 * 2048 - 34))
-        check "gpt: backup header at the end, table verifies" bash -c "sfdisk --verify '$c' 2>&1 | grep -qv -i 'backup\|mismatch'"
+        check "gpt: sfdisk --verify finds no errors" bash -c "sfdisk --verify '$c' 2>&1 | grep -q 'No errors detected'"
+        check "gpt: backup header in the last sector" test "$(tail -c 512 "$c" | head -c 8)" = "EFI PART"
+        check "gpt: partition UUID and type unchanged" test "$(sfdisk -d "$c" | grep '^/\|img1' | sed 's/.*type=//')" = \
+            "$(sfdisk -d "$img" | grep 'img1' | sed 's/.*type=//')"
     fi
     fsb=$(on_part "$c" fs_bytes)
     check "$label: ext4 grew to the partition ($fsb bytes, partition $((size * 512)))" \
@@ -120,9 +123,14 @@ link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.
 check "prepare: unit enabled (multi-user.target.wants symlink)" \
     bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-guest.service\"'"
 check "prepare: e2fsck -fn clean" on_part "$prep" bash -c 'e2fsck -fn "$DEV" >/dev/null 2>&1'
-check "prepare: running it again replaces, still clean" bash -c "'$CLI' base prepare '$prep' --guest-binary '$GUEST' &&
-    on_part() { :; }; true"
+check "prepare: running it again replaces the files" quiet "$CLI" base prepare "$prep" --guest-binary "$GUEST"
 check "prepare again: e2fsck -fn clean" on_part "$prep" bash -c 'e2fsck -fn "$DEV" >/dev/null 2>&1'
+check "prepare: --unit with @BINDIR@ (guest-payload's unit)" \
+    quiet "$CLI" base prepare "$prep" --guest-binary "$GUEST" --unit "$SRC/guest-payload/xenlab-agent.service"
+unit=$(on_part "$prep" bash -c 'debugfs -R "cat /etc/systemd/system/xenlab-agent.service" "$DEV" 2>/dev/null')
+check "prepare: @BINDIR@ became /usr/local/bin" bash -c "echo '$unit' | grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent'"
+link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-agent.service" "$DEV" 2>/dev/null')
+check "prepare: that unit is enabled too" bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-agent.service\"'"
 whole=$T/whole.img
 truncate -s 32M "$whole"; mkfs.ext4 -q -F "$whole"
 check "prepare: whole-disk ext4" "$CLI" base prepare "$whole" --guest-binary "$GUEST"
