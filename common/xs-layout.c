@@ -138,27 +138,33 @@ out:
 int xl_xs_value_read(xl_xs_read_fn rd, void *opaque, const char *path, size_t max_bytes,
                      char **val_r, size_t *len_r)
 {
-    xl_autofree char *cpath = xl_asprintf("%s/chunks", path);
+    xl_autofree char *cpath = NULL;
     xl_autofree char *count = NULL;
     char *val = NULL;
     size_t len = 0;
     int rc;
 
-    rc = rd(opaque, cpath, 20, &count, &len);
-    if (rc == XL_OK)
-        return read_chunked(rd, opaque, path, count, len, max_bytes, val_r, len_r);
-    if (rc != XL_ERR_NOTFOUND)
-        return rc;
+    /* The common case, one small value, costs one read. */
     rc = rd(opaque, path, XL_XS_CHUNK_BYTES, &val, &len);
     if (rc)
         return rc;
-    if (!xl_xs_value_ok(val, len, XL_XS_CHUNK_BYTES) || len > max_bytes) {
-        free(val);
-        return xl_error(XL_ERR_GUEST, "%s: not printable ASCII", path);
+    if (len > 0) {
+        if (!xl_xs_value_ok(val, len, XL_XS_CHUNK_BYTES) || len > max_bytes) {
+            free(val);
+            return xl_error(XL_ERR_GUEST, "%s: not printable ASCII", path);
+        }
+        *val_r = val;
+        *len_r = len;
+        return XL_OK;
     }
-    *val_r = val;
-    *len_r = len;
-    return XL_OK;
+    free(val);
+    cpath = xl_asprintf("%s/chunks", path);
+    rc = rd(opaque, cpath, 20, &count, &len);
+    if (rc == XL_ERR_NOTFOUND)
+        return xl_error(XL_ERR_GUEST, "%s: empty, and no %s/chunks", path, path);
+    if (rc)
+        return rc;
+    return read_chunked(rd, opaque, path, count, len, max_bytes, val_r, len_r);
 }
 
 int xl_xs_value_write(xl_xs_write_fn wr, void *opaque, const char *path, const char *val, size_t len,

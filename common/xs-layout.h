@@ -22,9 +22,12 @@
  * one exactly XL_XS_CHUNK_BYTES long except the last (1..XL_XS_CHUNK_BYTES),
  * plus <key>/chunks holding N in decimal (no sign, no leading zero), with
  * 2 <= N <= ceil(max_bytes / XL_XS_CHUNK_BYTES) for the kind of value (plan:
- * XL_PLAN_MAX_BYTES, result: XL_RESULT_MAX_BYTES). A reader takes <key>/chunks
- * when it exists and the node <key> otherwise; a writer removes <key> first
- * and writes everything in one transaction, chunks before the count.
+ * XL_PLAN_MAX_BYTES, result: XL_RESULT_MAX_BYTES); the node <key> itself is
+ * then empty (XenStore creates it as the chunks' parent). A reader takes a
+ * non-empty <key> as the value (one read in the common case) and reads the
+ * chunk set when <key> is empty; an empty value is never a valid document.
+ * A writer removes <key> first and writes everything in one transaction,
+ * chunks before the count.
  *
  * Quotas (C xenstored defaults: 1000 nodes, 2 MiB and 128 watches per
  * domain; oxenstored 100 watches): a guest uses 6 + slots * (1 or N + 2)
@@ -89,8 +92,9 @@ typedef int (*xl_xs_read_fn)(void *opaque, const char *path, size_t max, char **
 typedef int (*xl_xs_write_fn)(void *opaque, const char *path, const char *val, size_t len);
 
 /* Reads the value at path (inline or chunked) of at most max_bytes, checking
- * every rule above; errors (XL_ERR_GUEST for a malformed value, XL_ERR_NOTFOUND
- * when neither form exists) name the offending node. */
+ * every rule above; errors (XL_ERR_GUEST for a malformed value or an empty
+ * <key> without chunks, XL_ERR_NOTFOUND when <key> does not exist) name the
+ * offending node. */
 int xl_xs_value_read(xl_xs_read_fn rd, void *opaque, const char *path, size_t max_bytes,
                      char **val_r, size_t *len_r);
 /* Writes val in the form above: chunks 0..N-1, then <path>/chunks; or path

@@ -174,8 +174,6 @@ static int try_read_plan(struct agent *a)
         size_t len = 0;
 
         rc = xl_xs_value_read(xs_read_node, a, path, XL_PLAN_MAX_BYTES, &text, &len);
-        if (rc == XL_OK && len == 0)
-            rc = XL_ERR_NOTFOUND;           /* the parent of a chunk set being written */
         if (rc == XL_OK) {
             xl_plan_dispose(&a->plan);
             xl_plan_init(&a->plan);

@@ -17,6 +17,10 @@
  * children of chunked values are not listed: they sit one level down). */
 #define LIST_SLACK 16
 #define STATE_MAX 16
+/* xenstored drops a watch event left pending 20 s (its watch-event timeout,
+ * XSA-326): after being busy this long without a pause we may have lost
+ * some, so once we catch up every running domain is looked at once. */
+#define BACKLOG_S 10.0
 #define ERROR_MAX XL_XS_CHUNK_BYTES
 
 enum slot_state { SLOT_NONE, SLOT_HAVE, SLOT_INVALID };
@@ -34,7 +38,7 @@ struct dom {
     unsigned char *slot;      /* enum slot_state */
     unsigned char *pending;   /* a watch event named this slot since the last commit */
     size_t have;
-    bool any_pending, commit, check_home;
+    bool any_pending, commit, check_home, state_changed;
     bool said_range, said_listing, said_state;
     enum dom_status status;
     char *reason;
@@ -50,6 +54,8 @@ struct xl_collector {
     size_t nr_doms;
     size_t running;
     bool release_watched;
+    double last_idle;         /* when the loop last found nothing to read */
+    bool resync;
 };
 
 static void dom_dispose(struct dom *d)
@@ -454,8 +460,10 @@ static int settle(struct xl_collector *c, struct dom *d)
         }
     }
     d->any_pending = false;
-    if (!rc)
+    if (!rc && d->state_changed) {
+        d->state_changed = false;
         rc = check_state(c, d);
+    }
     return rc;
 }
 
@@ -492,14 +500,31 @@ static int on_event(struct xl_collector *c, const char *path, const char *token)
         /* Registration, or the node (or an ancestor) went away. */
         d->check_home = true;
         d->commit = true;
+        d->state_changed = true;
     } else if (strcmp(rest, "/updated") == 0) {
         d->commit = true;
+    } else if (strcmp(rest, "/state") == 0) {
+        d->state_changed = true;
     } else if (strncmp(rest, "/result/", 8) == 0) {
         const char *name = rest + 8;
 
         return note_name(c, d, name, strcspn(name, "/"));
     }
     return XL_OK;
+}
+
+/* One look at a domain as if every event had been lost: list result/,
+ * read state. */
+static int look_again(struct xl_collector *c, struct dom *d)
+{
+    int rc = list_results(c, d);
+
+    if (rc)
+        return rc;
+    d->commit = true;
+    d->state_changed = true;
+    d->check_home = true;
+    return settle(c, d);
 }
 
 static int handle_timeouts(struct xl_collector *c, double now, double *next_r)
@@ -514,8 +539,13 @@ static int handle_timeouts(struct xl_collector *c, double now, double *next_r)
         if (d->status != DOM_RUNNING || !d->deadline)
             continue;
         if (now >= d->deadline) {
-            xl_autofree char *reason = xl_asprintf("timed out with %zu of %zu results", d->have, d->nr_slots);
+            xl_autofree char *reason = NULL;
 
+            /* A last look first: its final events may have been dropped. */
+            rc = look_again(c, d);
+            if (rc || d->status != DOM_RUNNING)
+                continue;
+            reason = xl_asprintf("timed out with %zu of %zu results", d->have, d->nr_slots);
             rc = finish(c, d, false, reason);
         } else if (!*next_r || d->deadline < *next_r) {
             *next_r = d->deadline;
@@ -530,6 +560,7 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
     int rc = XL_OK;
     size_t i;
 
+    c->last_idle = xl_now();
     while (c->running > 0) {
         struct pollfd pfd = { .fd = xs_fileno(c->xs), .events = POLLIN };
         double now = xl_now(), next = 0;
@@ -546,7 +577,23 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
                 break;
             timeout_ms = (int)((next - now) * 1000) + 1;
         }
-        r = poll(&pfd, 1, timeout_ms);
+        /* Idle (nothing queued): the moment to catch up after a backlog. */
+        r = poll(&pfd, 1, 0);
+        if (r == 0) {
+            if (c->resync) {
+                c->resync = false;
+                for (i = 0; i < c->nr_doms && !rc; i++)
+                    if (c->doms[i].status == DOM_RUNNING)
+                        rc = look_again(c, &c->doms[i]);
+                if (rc)
+                    break;
+                continue;
+            }
+            c->last_idle = xl_now();
+            r = poll(&pfd, 1, timeout_ms);
+        } else if (xl_now() - c->last_idle > BACKLOG_S) {
+            c->resync = true;
+        }
         if (r < 0 && errno != EINTR) {
             rc = xl_error_errno(XL_ERR_FAIL, errno, "poll XenStore");
             break;

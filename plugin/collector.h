@@ -11,10 +11,16 @@
  *
  * Protocol: a guest's transaction ends by writing data/xenlab/updated; on
  * that event the collector reads the result slots whose watch events it saw
- * (or, when it saw none, lists result/), then state. An accepted result is
- * appended to the journal as one line and fsync'd, and only then
- * acknowledged: the slot is marked had and ops->result is called. A slot is
- * journalled once; later rewrites are ignored.
+ * (or, when it saw none, lists result/), then state if it changed. An
+ * accepted result is appended to the journal as one line and fsync'd, and
+ * only then acknowledged: the slot is marked had and ops->result is called.
+ * A slot is journalled once; later rewrites are ignored.
+ *
+ * xenstored drops a watch event left pending 20 s (XSA-326), which happens
+ * only when we fall far behind: after 10 s busy without a pause the
+ * collector looks at every running domain once when it catches up, and a
+ * domain gets one last look before it is failed for its timeout. Neither is
+ * periodic: an idle collector sleeps in poll until an event or a deadline.
  *
  * Journal lines (JSON, one per line):
  *   {"event":"result","domain":5,"arm":"vm1","slot":3,"result":{...}}

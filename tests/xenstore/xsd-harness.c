@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +40,23 @@ static int write_small(const char *path, const char *text, off_t size)
     ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text) && (!size || ftruncate(fd, size) == 0);
     close(fd);
     return ok ? 0 : -1;
+}
+
+/* The socket file appears at bind(); clients are refused until listen(). */
+static int socket_accepts(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd, ok;
+
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return 0;
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+    close(fd);
+    return ok;
 }
 
 static void sleep_ms(long ms)
@@ -115,7 +134,7 @@ int xsd_start(struct xsd *x, const char *shim, const char **why_r)
     }
     posix_spawn_file_actions_destroy(&fa);
     for (i = 0; i < 100; i++) {
-        if (stat(x->socket, &st) == 0 && S_ISSOCK(st.st_mode))
+        if (stat(x->socket, &st) == 0 && S_ISSOCK(st.st_mode) && socket_accepts(x->socket))
             break;
         if (waitpid(x->pid, NULL, WNOHANG) == x->pid) {
             x->pid = -1;
