@@ -125,6 +125,7 @@ json_object *xl_base_to_json(const struct xl_base *b)
         xl_json_add(l, "last_start", json_object_new_int64((int64_t)b->layout.last_start));
         xl_json_add(l, "last_size", json_object_new_int64((int64_t)b->layout.last_size));
         xl_json_add(l, "fs_type", xl_json_str(b->fs_type));
+        xl_json_add(l, "extended", json_object_new_boolean(b->layout.has_extended));
         xl_json_add(o, "layout", l);
     }
     return o;
@@ -264,6 +265,9 @@ int xl_base_load(const char *name, struct xl_base *b_r)
         if (rc)
             goto out;
         b_r->layout.last_size = (uint64_t)v;
+        rc = xl_json_get_bool(l, "layout", "extended", false, &b_r->layout.has_extended);
+        if (rc)
+            goto out;
         rc = xl_json_get_int(l, "layout", "partitions", true, 0, 1024, &v);
         if (rc)
             goto out;

@@ -36,7 +36,7 @@ int xl_mkdir_p(const char *dir)
  * filesystems, then plain pread/pwrite finishes the range. */
 static int copy_range(int in, int out, off_t off, off_t end, const char *dst)
 {
-    static char buf[1 << 16];
+    char buf[1 << 14];   /* the rare fallback path; clones may run in parallel threads */
 
     while (off < end) {
         loff_t a = off, b = off;

@@ -60,8 +60,12 @@ static int read_layout(struct fdisk_context *cxt, const char *image, struct xl_p
 
         if (!fdisk_partition_has_start(pa) || !fdisk_partition_has_size(pa))
             continue;
-        if (fdisk_partition_is_nested(pa) || fdisk_partition_is_container(pa))
+        /* Logical partitions live inside an extended one: growing the last
+         * would mean moving two tables. Report it; callers refuse to grow. */
+        if (fdisk_partition_is_nested(pa) || fdisk_partition_is_container(pa)) {
+            l->has_extended = true;
             continue;
+        }
         start = (uint64_t)fdisk_partition_get_start(pa) * sector;
         size = (uint64_t)fdisk_partition_get_size(pa) * sector;
         l->nparts++;
@@ -111,6 +115,11 @@ int xl_part_grow_last(const char *image, struct xl_part_layout *l_r)
         goto out;
     if (!before.label[0]) {
         rc = xl_error(XL_ERR_INVAL, "%s: no partition table to grow", image);
+        goto out;
+    }
+    if (before.has_extended) {
+        rc = xl_error(XL_ERR_INVAL, "%s: has an extended partition; only primary MBR or GPT partitions are grown",
+                      image);
         goto out;
     }
     /* libfdisk moves a GPT backup header that is not at the end of the

@@ -1,6 +1,7 @@
 /* Partition layout of a raw disk image, read and grown with libfdisk. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct xl_part_layout {
@@ -10,6 +11,7 @@ struct xl_part_layout {
     uint64_t last_start;    /* bytes from the start of the image */
     uint64_t last_size;     /* bytes */
     uint64_t disk_size;     /* bytes, as libfdisk sees the image */
+    bool has_extended;      /* MBR extended/logical partitions (not grown offline) */
 };
 
 void xl_part_layout_init(struct xl_part_layout *l);

@@ -208,7 +208,8 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
             rc = xl_grow_image(res->disk, b.info.format, size);
         if (rc)
             goto out;
-        if (strcmp(b.info.format, "raw") == 0 && !b.is_block && strncmp(b.fs_type, "ext", 3) == 0) {
+        if (strcmp(b.info.format, "raw") == 0 && !b.is_block && strncmp(b.fs_type, "ext", 3) == 0 &&
+            !b.layout.has_extended) {
             rc = xl_grow_raw_fs(res->disk, NULL);
             if (rc)
                 goto out;

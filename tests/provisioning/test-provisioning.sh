@@ -92,6 +92,16 @@ for label in dos gpt; do
     check "$label: clone record says grown offline" grep -q '"grow": "offline"' "$CLONES/c-$label/clone.json"
 done
 
+# MBR with an extended partition: not grown offline, left to the guest, table untouched.
+ext=$T/base-ext.img
+truncate -s 64M "$ext"
+printf 'label: dos\nstart=2048, size=20M, type=L\nstart=43008, type=5\nstart=45056, type=L\n' | sfdisk -q "$ext" >/dev/null
+check "extended: base add" quiet "$CLI" base add ext "$ext"
+check "extended: clone --disk 128M" quiet "$CLI" clone ext cext --no-domain --disk 128M --dir "$CLONES"
+check "extended: partition table untouched" test "$(sfdisk -d "$CLONES/cext/disk.img" | grep -c 'start=')" = 3 -a \
+    "$(part_field "$CLONES/cext/disk.img" size)" = "$(part_field "$ext" size)"
+check "extended: the guest agent grows it" grep -q '"grow": "guest"' "$CLONES/cext/clone.json"
+
 # qcow2: an overlay with the base as backing file; the base never changes.
 qemu-img convert -O qcow2 "$T/base-dos.img" "$T/base.qcow2"
 qsum=$(sha256sum < "$T/base.qcow2")
