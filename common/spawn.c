@@ -27,25 +27,33 @@ void xl_spawn_result_dispose(struct xl_spawn_result *r)
     xl_spawn_result_init(r);
 }
 
-int xl_program_exists(const char *name)
+int xl_find_program(const char *name, char *buf, size_t len)
 {
     const char *path = getenv("PATH");
-    char buf[PATH_MAX];
     const char *p, *end;
 
-    if (strchr(name, '/'))
-        return access(name, X_OK) == 0;
+    if (strchr(name, '/')) {
+        snprintf(buf, len, "%s", name);
+        return access(name, X_OK) == 0 ? XL_OK : XL_ERR_NOTFOUND;
+    }
     if (!path)
         path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (p = path; *p; p = *end ? end + 1 : end) {
         end = strchrnul(p, ':');
         if (end == p)
             continue;
-        snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), p, name);
+        snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name);
         if (access(buf, X_OK) == 0)
-            return 1;
+            return XL_OK;
     }
-    return 0;
+    return XL_ERR_NOTFOUND;
+}
+
+int xl_program_exists(const char *name)
+{
+    char buf[PATH_MAX];
+
+    return xl_find_program(name, buf, sizeof(buf)) == XL_OK;
 }
 
 static void fill_status(struct xl_spawn_result *r, int status)

@@ -34,3 +34,6 @@ int xl_spawn_wait(char *const argv[], unsigned flags, double timeout_s, struct x
 
 /* True if name is an executable found in PATH (or an absolute path). */
 int xl_program_exists(const char *name);
+/* The path of name found in PATH (name itself if it has a '/'), in buf;
+ * XL_ERR_NOTFOUND when there is none. */
+int xl_find_program(const char *name, char *buf, size_t len);

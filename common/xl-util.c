@@ -196,6 +196,26 @@ out:
     return rc;
 }
 
+int xl_mkdir_p(const char *dir)
+{
+    char buf[4096];
+    char *p;
+
+    if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+        return xl_error(XL_ERR_INVAL, "%s: path too long", dir);
+    for (p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return xl_error_errno(XL_ERR_FAIL, errno, "%s", buf);
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s", buf);
+    return XL_OK;
+}
+
 double xl_now(void)
 {
     struct timespec ts;

@@ -61,6 +61,9 @@ int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r
 /* Writes the whole buffer, then fsync()s, to a temporary name renamed over path. */
 int xl_write_file_atomic(const char *path, const char *buf, size_t len);
 
+/* mkdir -p with mode 0755. */
+int xl_mkdir_p(const char *dir);
+
 /* Monotonic clock in seconds. */
 double xl_now(void);
 

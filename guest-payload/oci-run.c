@@ -28,6 +28,7 @@
 #include "json-util.h"
 #include "oci-bundle.h"
 #include "size.h"
+#include "xl-spawn.h"
 #include "xl-util.h"
 
 #define MAX_OUTPUT (1024 * 1024)
@@ -61,24 +62,6 @@ static void sleep_ms(long ms)
     struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 
     nanosleep(&ts, NULL);
-}
-
-static int find_in_path(const char *name, char *buf, size_t len)
-{
-    const char *path = getenv("PATH");
-    const char *p, *end;
-
-    if (!path)
-        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    for (p = path; *p; p = *end ? end + 1 : end) {
-        end = strchrnul(p, ':');
-        if (end == p)
-            continue;
-        snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name);
-        if (access(buf, X_OK) == 0)
-            return XL_OK;
-    }
-    return XL_ERR_NOTFOUND;
 }
 
 /* fork+exec rather than posix_spawn: crun on a hybrid host must start in a
@@ -500,7 +483,7 @@ int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *con
     uint64_t kills = 0;
 
     xl_spawn_result_init(sr);
-    if (find_in_path(runtime, o.runtime_path, sizeof(o.runtime_path)))
+    if (xl_find_program(runtime, o.runtime_path, sizeof(o.runtime_path)))
         return xl_error(XL_ERR_NOTFOUND, "%s not found (install the Debian package %s)", runtime, runtime);
     xl_ct_cgroups_probe(&o.cg);
     if (strcmp(runtime, "crun") == 0 && o.cg.unified[0] && !o.cg.unified_has_controllers && o.cg.has_v1)

@@ -57,24 +57,6 @@ const char *xl_runs_dir(void)
     return d && *d ? d : "/var/lib/xenlab/runs";
 }
 
-static int mkdir_p(const char *path)
-{
-    xl_autofree char *copy = xl_strdup(path);
-    char *p;
-
-    for (p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-            return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", copy);
-        *p = '/';
-    }
-    if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-        return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", copy);
-    return XL_OK;
-}
-
 static bool valid_run_id(const char *id)
 {
     size_t i;
@@ -143,7 +125,7 @@ int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r)
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
     r->id = xl_asprintf("%s-%02x%02x", stamp, rnd[0], rnd[1]);
     r->dir = xl_asprintf("%s/%s", runs_dir, r->id);
-    rc = mkdir_p(runs_dir);
+    rc = xl_mkdir_p(runs_dir);
     if (rc)
         return rc;
     if (mkdir(r->dir, 0755) < 0)

@@ -12,26 +12,6 @@
 #include "xl-spawn.h"
 #include "xl-util.h"
 
-int xl_mkdir_p(const char *dir)
-{
-    char buf[PATH_MAX];
-    char *p;
-
-    if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-        return xl_error(XL_ERR_INVAL, "%s: path too long", dir);
-    for (p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-            return xl_error_errno(XL_ERR_FAIL, errno, "%s", buf);
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-        return xl_error_errno(XL_ERR_FAIL, errno, "%s", buf);
-    return XL_OK;
-}
-
 /* One data range; copy_file_range may stop short or be unsupported across
  * filesystems, then plain pread/pwrite finishes the range. */
 static int copy_range(int in, int out, off_t off, off_t end, const char *dst)

@@ -3,8 +3,6 @@
 
 #include <stdint.h>
 
-/* mkdir -p with mode 0755. */
-int xl_mkdir_p(const char *dir);
 /* Copies src to a new file dst (O_EXCL), keeping holes: FICLONE when the
  * filesystem shares extents, else copy_file_range over the data ranges
  * found with SEEK_DATA/SEEK_HOLE. *reflinked_r says which happened. */
