@@ -326,8 +326,11 @@ int xl_domcfg_from_xlcfg(const char *path, const struct xl_domain_overrides *ov,
     r = xlu_cfg_readfile(c, path);
     if (r) {
         fflush(report);
-        while (msglen > 0 && msg[msglen - 1] == '\n')
-            msg[--msglen] = '\0';
+        /* One line: libxlutil may add a second one; the first says where. */
+        if (msg && strchr(msg, '\n'))
+            msglen = (size_t)(strchr(msg, '\n') - msg);
+        if (msg)
+            msg[msglen] = '\0';
         rc = r == ENOENT ? xl_error(XL_ERR_NOTFOUND, "%s: no such template", path)
                          : msglen ? xl_error(XL_ERR_INVAL, "%s", msg) : xl_error(XL_ERR_INVAL, "%s: %s", path, strerror(r));
         goto out;
