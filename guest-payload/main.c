@@ -2,6 +2,7 @@
  * worker links no Xen library so it runs in a container and on any Linux. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@ static const char usage_text[] =
     "       xenlab-guest bench dbench --clients C [--seconds S] [--dir D] [--loadfile F] [TRIAL OPTIONS]\n"
     "       xenlab-guest run --plan FILE [--workdir D]\n"
     "       xenlab-guest env [--workdir D] [--arm LABEL]\n"
+    "       xenlab-guest agent [--home /local/domain/ID] [--plan-file FILE] [--workdir D]\n"
     "       xenlab-guest version\n"
     "TRIAL OPTIONS: --trials N [--max-trials M --target-dev PCT] [--arm LABEL] [--workdir D]\n"
     "               [--container cpus=1.0,memory=1GiB[,runtime=auto|runc|crun|podman|docker]\n"
@@ -358,6 +360,28 @@ static int cmd_env(int argc, char **argv)
     return 0;
 }
 
+/* The agent links libxenstore, so it is a separate program: the one next to
+ * this executable, else the one in PATH. */
+static int cmd_agent(char **argv)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char *slash;
+
+    argv[0] = (char *)"xenlab-guest-agent";
+    if (n > 0) {
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash && (size_t)(slash - self) + sizeof("/xenlab-guest-agent") <= sizeof(self)) {
+            strcpy(slash + 1, "xenlab-guest-agent");
+            execv(self, argv);
+        }
+    }
+    execvp(argv[0], argv);
+    fprintf(stderr, "xenlab-guest: cannot run xenlab-guest-agent: %s\n", strerror(errno));
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -370,6 +394,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(argv[1], "env") == 0)
         return cmd_env(argc - 1, argv + 1);
+    if (strcmp(argv[1], "agent") == 0)
+        return cmd_agent(argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("xenlab-guest %s\n", XENLAB_VERSION);
         return 0;
