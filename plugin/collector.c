@@ -33,6 +33,7 @@ struct dom {
     char *watch;              /* <home>/data/xenlab */
     char token[24];
     size_t nr_slots;
+    unsigned min_trials;
     unsigned max_trials;
     double deadline;
     unsigned char *slot;      /* enum slot_state */
@@ -134,6 +135,7 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     snprintf(m->token, sizeof(m->token), "d%zu", c->nr_doms);
     m->nr_slots = d->nr_slots;
     m->max_trials = d->max_trials;
+    m->min_trials = d->min_trials;
     m->deadline = d->timeout_s > 0 ? xl_now() + d->timeout_s : 0;
     m->slot = xl_calloc(d->nr_slots, 1);
     m->pending = xl_calloc(d->nr_slots, 1);
@@ -267,6 +269,21 @@ int xl_collector_parse_result(const char *text, size_t len, const char *what, co
     return XL_OK;
 }
 
+/* With adaptive trials a guest stops an item between trials and max_trials:
+ * complete when every item has at least its first min_trials results. */
+static bool enough_trials(const struct dom *d)
+{
+    size_t item, t;
+
+    if (!d->min_trials || !d->max_trials || d->min_trials > d->max_trials)
+        return false;
+    for (item = 0; item < d->nr_slots / d->max_trials; item++)
+        for (t = 0; t < d->min_trials; t++)
+            if (d->slot[item * d->max_trials + t] != SLOT_HAVE)
+                return false;
+    return true;
+}
+
 static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
 {
     xl_autofree char *path = xl_xs_result_path(d->home, slot);
@@ -392,7 +409,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
                 rc = take_slot(c, d, i);
         if (rc)
             return rc;
-        if (d->have == d->nr_slots)
+        if (d->have == d->nr_slots || enough_trials(d))
             return finish(c, d, true, NULL);
         {
             xl_autofree char *reason = xl_asprintf("guest reported done with %zu of %zu results", d->have,

@@ -43,6 +43,8 @@ struct xl_collect_domain {
     size_t nr_slots;          /* xl_plan_nr_slots() of its plan, 1..XL_XS_MAX_SLOTS */
     unsigned max_trials;      /* the plan's max_trials: result.trial must match the slot; 0: unchecked */
     double timeout_s;         /* fails this long after xl_collector_add; 0: never */
+    unsigned min_trials;      /* adaptive trials: "done" is complete when every item has
+                                 its first min_trials slots; 0: every slot is needed */
     const bool *have;         /* nr_slots flags: slots a resumed run already journalled,
                                  counted as had and never journalled again; NULL: none */
 };

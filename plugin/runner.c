@@ -29,6 +29,8 @@ struct active {
     bool be_open;
     struct xl_clone_result res;
     bool have_res;
+    char *clone_path;           /* journalled as created: removed at teardown */
+    bool domain_journalled;
     struct xl_plan plan;
     unsigned domid;
     double started;
@@ -190,19 +192,23 @@ static int job_teardown(struct runner *rn, struct active *a)
         r = xl_backend_cleanup(&a->be);
         if (r)
             rc = r;
-        else
+        else if (a->domain_journalled)
             xl_run_log_resource(rn->run, j, false, "domain", j->name);
         xl_backend_close(&a->be);
         a->be_open = false;
     }
     if (a->domid && rn->xs)
         xl_plan_retract(rn->xs, a->domid);
-    if (a->have_res) {
-        r = xl_provision_remove(a->res.dir);
+    if (a->clone_path) {
+        r = xl_provision_remove(a->clone_path);
         if (r && !rc)
             rc = r;
         if (!r)
-            xl_run_log_resource(rn->run, j, false, "clone", a->res.dir);
+            xl_run_log_resource(rn->run, j, false, "clone", a->clone_path);
+        free(a->clone_path);
+        a->clone_path = NULL;
+    }
+    if (a->have_res) {
         xl_clone_result_dispose(&a->res);
         a->have_res = false;
     }
@@ -250,7 +256,7 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
 {
     struct xl_clone_req req = { 0 };
     struct xl_payload_item items[3];
-    xl_autofree char *plan_file = NULL, *guest = NULL, *agent = NULL, *clone_path = NULL;
+    xl_autofree char *plan_file = NULL, *guest = NULL, *agent = NULL;
     xl_autofree char *clone_dir = rn->o->clone_dir ? xl_strdup(rn->o->clone_dir) : xl_clone_default_dir();
     void *hook_arg[2] = { rn, a };
     const char *base = rn->o->base ? rn->o->base : rn->run->spec.base_name;
@@ -307,10 +313,11 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
     req.hook_arg = hook_arg;
     /* Journal the names before they exist: a crash between creating and
      * journalling must not orphan anything; cleaning a missing one is a no-op. */
-    clone_path = xl_asprintf("%s/%s", clone_dir, j->name);
-    rc = xl_run_log_resource(rn->run, j, true, "clone", clone_path);
+    a->clone_path = xl_asprintf("%s/%s", clone_dir, j->name);
+    rc = xl_run_log_resource(rn->run, j, true, "clone", a->clone_path);
     if (!rc)
         rc = xl_run_log_resource(rn->run, j, true, "domain", j->name);
+    a->domain_journalled = !rc;
     if (!rc)
         rc = xl_run_log_job(rn->run, j, "provisioning", -1, NULL);
     if (rc)
@@ -330,6 +337,7 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
             .nr_slots = xl_plan_nr_slots(&a->plan),
             .max_trials = a->plan.policy.max_trials,
             .timeout_s = job_timeout(rn),
+            .min_trials = a->plan.policy.target_dev_pct > 0 ? a->plan.policy.trials : 0,
             .have = j->have,
         };
 
@@ -371,15 +379,12 @@ static int job_finish(struct runner *rn, struct active *a)
         xl_backend_close(&a->be);
         a->be_open = false;
     }
-    if (a->ok && j->nr_have < j->nr_slots && a->plan.policy.target_dev_pct <= 0) {
-        /* The agent said done but slots are missing: say so, not "done". */
-        snprintf(a->reason, sizeof(a->reason), "guest finished with %zu of %zu results", j->nr_have, j->nr_slots);
-    }
     rc = xl_run_log_job(rn->run, j, state, a->domid ? (int)a->domid : -1, a->reason[0] ? a->reason : NULL);
     show(rn, j, state, 0, a->reason[0] ? a->reason : NULL);
     xl_plan_dispose(&a->plan);
     if (a->have_res)
         xl_clone_result_dispose(&a->res);
+    free(a->clone_path);
     memset(a, 0, sizeof(*a));
     return rc;
 }
@@ -483,6 +488,7 @@ stop:
         xl_plan_dispose(&rn.act[i].plan);
         if (rn.act[i].have_res)
             xl_clone_result_dispose(&rn.act[i].res);
+        free(rn.act[i].clone_path);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

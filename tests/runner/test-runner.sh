@@ -152,5 +152,20 @@ id=$(ls "$XENLAB_RUNS_DIR" | tail -1)
 [ $rc = 1 ] && grep -q nosuchrun "$T/err"; ok $? "clean of an unknown run names it"
 stop_launcher
 
+# 5. Adaptive trials: a guest that stops an item at `trials` because the
+#    spread is already small is complete, not short of results.
+start_launcher
+cat > "$T/adaptive.json" <<'J'
+{ "name": "adaptive", "trials": 2, "max_trials": 4, "target_deviation": 99, "timeouts": { "arm_s": 60 },
+  "benchmarks": [ { "id": "nqueens", "n": 6 } ],
+  "arms": [ { "name": "ad", "vcpus": 1, "memory": "256MiB" } ] }
+J
+run "$T/adaptive.json" > "$T/adaptive.out" 2>&1
+ok $? "adaptive run finishes"
+R=$XENLAB_RUNS_DIR/$(ls "$XENLAB_RUNS_DIR" | tail -1)
+[ "$(count "$R/journal.jsonl" job:ad)" = done ] && [ "$(count "$R/results.json" results)" = 2 ]
+ok $? "2 of at most 4 trials when the deviation is under target, and the job is done"
+stop_launcher
+
 echo "1..$n"
 [ $failed = 0 ]
