@@ -66,6 +66,18 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* A test killed by meson's timeout (SIGTERM) still stops its xenstored and
+ * removes its directory: one daemon per process at a time. */
+static struct xsd *running;
+
+static void on_term(int sig)
+{
+    if (running)
+        xsd_stop(running);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 int xsd_start(struct xsd *x, const char *shim, const char **why_r)
 {
     char tmpl[] = "/tmp/xenlab-xsd.XXXXXX";
@@ -148,6 +160,9 @@ int xsd_start(struct xsd *x, const char *shim, const char **why_r)
         goto out;
     }
     setenv("XENSTORED_PATH", x->socket, 1);
+    running = x;
+    signal(SIGTERM, on_term);
+    signal(SIGINT, on_term);
     rc = 0;
 out:
     free(run);
@@ -177,6 +192,8 @@ void xsd_stop(struct xsd *x)
 {
     int i;
 
+    if (running == x)
+        running = NULL;
     if (x->pid > 0) {
         kill(x->pid, SIGTERM);
         for (i = 0; i < 100 && waitpid(x->pid, NULL, WNOHANG) != x->pid; i++)
