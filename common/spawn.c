@@ -33,7 +33,11 @@ int xl_find_program(const char *name, char *buf, size_t len)
     const char *p, *end;
 
     if (strchr(name, '/')) {
-        snprintf(buf, len, "%s", name);
+        size_t l = strlen(name);
+
+        if (l >= len)
+            return xl_error(XL_ERR_INVAL, "%s: path too long", name);
+        memcpy(buf, name, l + 1);
         return access(name, X_OK) == 0 ? XL_OK : XL_ERR_NOTFOUND;
     }
     if (!path)
