@@ -13,8 +13,10 @@ int xl_backend_open(struct xl_backend *be, const char *name, const char *uri)
         be->ops = &xl_backend_libxl_ops;
     else if (strcmp(name, "libvirt") == 0)
         be->ops = &xl_backend_libvirt_ops;
+    else if (strcmp(name, "xapi") == 0)
+        be->ops = &xl_backend_xapi_ops;
     else
-        return xl_error(XL_ERR_INVAL, "backend \"%s\": use libxl or libvirt", name);
+        return xl_error(XL_ERR_INVAL, "backend \"%s\": use libxl, libvirt or xapi", name);
     if (uri)
         be->uri = xl_strdup(uri);
     rc = be->ops->open(be, uri);

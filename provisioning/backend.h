@@ -8,12 +8,14 @@
 #include <stdint.h>
 
 struct xl_backend;
+struct xl_xapi_desc;
 
 /* What a backend needs to create the domain; each uses its own field. */
 struct xl_domain_desc {
     const char *name;
     libxl_domain_config *libxl_cfg;   /* libxl */
     const char *xml;                  /* libvirt */
+    const struct xl_xapi_desc *xapi;  /* xapi (backend-xapi.h) */
 };
 
 struct xl_backend_ops {
@@ -48,8 +50,10 @@ struct xl_backend {
 
 extern const struct xl_backend_ops xl_backend_libxl_ops;
 extern const struct xl_backend_ops xl_backend_libvirt_ops;
+extern const struct xl_backend_ops xl_backend_xapi_ops;
 
-/* "libxl" or "libvirt"; uri may be NULL (libvirt: xen:///system). */
+/* "libxl", "libvirt" or "xapi"; uri may be NULL (libvirt: xen:///system;
+ * xapi: a host uuid, else this host). */
 int xl_backend_open(struct xl_backend *be, const char *name, const char *uri);
 void xl_backend_close(struct xl_backend *be);
 

@@ -1,0 +1,264 @@
+/* fn=status, list_runs, report, bases: read-only views of the run store and
+ * the base registry, through the same APIs the CLI uses. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base.h"
+#include "json-util.h"
+#include "report.h"
+#include "runstore.h"
+#include "xapi.h"
+#include "xl-util.h"
+
+#define MAX_REPORT (16 * 1024 * 1024)
+#define MAX_RESULTS_JSON (64 * 1024 * 1024)
+
+static void set_value(struct xl_xapi_reply *rep, json_object *v)
+{
+    rep->value = xl_strdup(xl_json_compact(v));
+    json_object_put(v);
+}
+
+/* Trials in results.json when the run wrote it, else -1. */
+static int64_t results_written(const char *dir)
+{
+    xl_autofree char *path = xl_asprintf("%s/results.json", dir);
+    json_object *o = NULL, *a = NULL;
+    int64_t n = -1;
+
+    if (xl_json_parse_file(path, MAX_RESULTS_JSON, &o) == XL_OK && json_object_is_type(o, json_type_object) &&
+        json_object_object_get_ex(o, "results", &a) && json_object_is_type(a, json_type_array))
+        n = (int64_t)json_object_array_length(a);
+    json_object_put(o);
+    xl_error_clear();
+    return n;
+}
+
+/* One run: per-job states and counts. jobs=false for the list's summary. */
+static json_object *run_json(const struct xl_run *run, bool jobs)
+{
+    json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    struct xl_xapi_journal jr;
+    size_t i, have = 0, slots = 0, done = 0, failed = 0;
+    int64_t written = results_written(run->dir);
+
+    if (xl_xapi_read_journal(run->dir, &jr))
+        memset(&jr, 0, sizeof(jr));
+    for (i = 0; i < run->nr_jobs; i++) {
+        const struct xl_run_job *j = &run->jobs[i];
+        json_object *jo;
+
+        have += j->nr_have;
+        slots += j->nr_slots;
+        done += strcmp(j->state, "done") == 0;
+        failed += strcmp(j->state, "failed") == 0;
+        if (!jobs)
+            continue;
+        jo = json_object_new_object();
+        xl_json_add(jo, "job", xl_json_str(j->name));
+        xl_json_add(jo, "arm", xl_json_str(j->arm->name));
+        xl_json_add(jo, "replica", json_object_new_int((int)j->replica));
+        xl_json_add(jo, "state", xl_json_str(j->state[0] ? j->state : "pending"));
+        if (j->domain >= 0)
+            xl_json_add(jo, "domain", json_object_new_int(j->domain));
+        if (j->reason)
+            xl_json_add(jo, "reason", xl_json_str(j->reason));
+        xl_json_add(jo, "results", json_object_new_int64((int64_t)j->nr_have));
+        xl_json_add(jo, "slots", json_object_new_int64((int64_t)j->nr_slots));
+        json_object_array_add(arr, jo);
+    }
+    xl_json_add(o, "id", xl_json_str(run->id));
+    xl_json_add(o, "name", xl_json_str(run->spec.name));
+    xl_json_add(o, "dir", xl_json_str(run->dir));
+    xl_json_add(o, "finished", json_object_new_boolean(jr.finished));
+    xl_json_add(o, "running", json_object_new_boolean(!jr.finished && xl_xapi_is_runner(jr.pid)));
+    if (jr.pid)
+        xl_json_add(o, "pid", json_object_new_int(jr.pid));
+    xl_json_add(o, "guests", json_object_new_int64((int64_t)run->nr_jobs));
+    xl_json_add(o, "done", json_object_new_int64((int64_t)done));
+    xl_json_add(o, "failed", json_object_new_int64((int64_t)failed));
+    /* results.json pools replicas and drops duplicates: prefer its count. */
+    xl_json_add(o, "results", json_object_new_int64(written >= 0 ? written : (int64_t)have));
+    xl_json_add(o, "slots", json_object_new_int64((int64_t)slots));
+    if (jobs)
+        xl_json_add(o, "jobs", arr);
+    else
+        json_object_put(arr);
+    return o;
+}
+
+int xl_xapi_status(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    struct xl_run run;
+    const char *id;
+    int rc;
+
+    rc = xl_xapi_need_run_id(c, rep, &id);
+    if (rc)
+        return rc;
+    xl_run_init(&run);
+    rc = xl_run_open(xl_runs_dir(), id, &run);
+    if (rc)
+        rc = xl_xapi_fail(rep, "XENLAB_RUN_UNREADABLE", id, "%s", xl_error_message());
+    else
+        set_value(rep, run_json(&run, true));
+    xl_run_dispose(&run);
+    return rc;
+}
+
+int xl_xapi_list_runs(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    const char *runs_dir = xl_runs_dir();
+    json_object *arr;
+    char **ids = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    (void)c;
+    rc = xl_run_list(runs_dir, &ids, &n);
+    if (rc == XL_ERR_NOTFOUND) {
+        xl_error_clear();
+        rc = XL_OK;
+    }
+    if (rc)
+        return xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+    arr = json_object_new_array();
+    for (i = 0; i < n; i++) {
+        struct xl_run run;
+
+        xl_run_init(&run);
+        if (xl_run_open(runs_dir, ids[i], &run) == XL_OK) {
+            json_object_array_add(arr, run_json(&run, false));
+        } else {
+            json_object *o = json_object_new_object();
+
+            xl_json_add(o, "id", xl_json_str(ids[i]));
+            xl_json_add(o, "error", xl_json_str(xl_error_message()));
+            json_object_array_add(arr, o);
+        }
+        xl_run_dispose(&run);
+        free(ids[i]);
+    }
+    free(ids);
+    set_value(rep, arr);
+    return XL_OK;
+}
+
+static const struct {
+    const char *name;
+    enum xl_report_format fmt;
+} formats[] = {
+    { "md", XL_REPORT_MD },     { "markdown", XL_REPORT_MD }, { "csv", XL_REPORT_CSV },
+    { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
+};
+
+/* SOURCE_DATE_EPOCH makes PTS and HTML reproducible, as in xenlab report. */
+static time_t report_time(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long v;
+
+    if (s && *s) {
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (!errno && !*end && v >= 0)
+            return (time_t)v;
+    }
+    return time(NULL);
+}
+
+int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    const char *id, *format = xl_rpc_arg(c, "format");
+    enum xl_report_format fmt = XL_REPORT_MD;
+    xl_autofree char *dir = NULL;
+    xl_autofree char *buf = NULL;
+    struct xl_report r;
+    struct xl_run run;
+    size_t len = 0, k;
+    FILE *mem;
+    int rc;
+
+    if (format) {
+        for (k = 0; k < XL_ARRAY_SIZE(formats); k++)
+            if (strcmp(format, formats[k].name) == 0)
+                break;
+        if (k == XL_ARRAY_SIZE(formats))
+            return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "format", "\"%s\": use md, csv, json, pts or html",
+                                format);
+        fmt = formats[k].fmt;
+    }
+    rc = xl_xapi_need_run_id(c, rep, &id);
+    if (rc)
+        return rc;
+    xl_report_init(&r);
+    xl_run_init(&run);
+    dir = xl_asprintf("%s/%s", xl_runs_dir(), id);
+    rc = xl_report_load(&r, dir);
+    if (!rc && r.nr_rows == 0)
+        rc = xl_error(XL_ERR_NOTFOUND, "run %s has no results yet", id);
+    if (rc) {
+        rc = xl_xapi_fail(rep, "XENLAB_NO_RESULTS", id, "%s", xl_error_message());
+        goto out;
+    }
+    if (xl_run_open(xl_runs_dir(), id, &run) == XL_OK && run.spec.name)
+        snprintf(r.title, sizeof(r.title), "xenlab: %s (%s)", run.spec.name, id);
+    else
+        snprintf(r.title, sizeof(r.title), "xenlab: %s", id);
+    xl_error_clear();
+    r.generated = report_time();
+    mem = open_memstream(&buf, &len);
+    if (!mem) {
+        rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "open_memstream: %s", strerror(errno));
+        goto out;
+    }
+    rc = xl_report_write(&r, fmt, NULL, NULL, mem);
+    if (fclose(mem) != 0 && !rc)
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "rendering the report");
+    if (!rc && len > MAX_REPORT)
+        rc = xl_error(XL_ERR_FAIL, "report larger than %d MiB", MAX_REPORT >> 20);
+    if (rc) {
+        rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+        goto out;
+    }
+    rep->value = xl_steal_pointer(&buf);
+out:
+    xl_run_dispose(&run);
+    xl_report_dispose(&r);
+    return rc;
+}
+
+int xl_xapi_bases(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    json_object *arr;
+    char **names = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    (void)c;
+    rc = xl_base_list(&names, &n);
+    if (rc)
+        return xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+    arr = json_object_new_array();
+    for (i = 0; i < n; i++) {
+        struct xl_base b;
+
+        if (xl_base_load(names[i], &b) == XL_OK) {
+            json_object_array_add(arr, xl_base_to_json(&b));
+        } else {
+            json_object *o = json_object_new_object();
+
+            xl_json_add(o, "name", xl_json_str(names[i]));
+            xl_json_add(o, "error", xl_json_str(xl_error_message()));
+            json_object_array_add(arr, o);
+        }
+        xl_base_dispose(&b);
+        free(names[i]);
+    }
+    free(names);
+    set_value(rep, arr);
+    return XL_OK;
+}

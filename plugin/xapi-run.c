@@ -1,0 +1,258 @@
+/* fn=run and fn=cancel: start a runner that outlives the plugin, stop one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "json-util.h"
+#include "runstore.h"
+#include "spec.h"
+#include "xapi.h"
+#include "xl-util.h"
+
+extern char **environ;
+
+/* $XENLAB_CLI (tests, a build tree) or the installed CLI: XAPI runs the
+ * plugin from /etc/xapi.d/plugins, so "beside this program" means nothing. */
+static const char *xenlab_bin(void)
+{
+    const char *s = getenv("XENLAB_CLI");
+
+    return s && *s ? s : XL_XENLAB_BIN;
+}
+
+/* Inline JSON goes to a private temporary file: the run store freezes a
+ * spec from a path. The caller unlinks *path_r. */
+static int spec_to_file(const char *runs_dir, const char *spec, char **path_r)
+{
+    xl_autofree char *tmpl = xl_asprintf("%s/.xapi-spec-XXXXXX", runs_dir);
+    size_t len = strlen(spec), off = 0;
+    xl_autofd int fd = -1;
+    ssize_t r;
+    int rc;
+
+    rc = xl_mkdir_p(runs_dir);
+    if (rc)
+        return rc;
+    fd = mkostemp(tmpl, O_CLOEXEC);
+    if (fd < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s", tmpl);
+    while (off < len) {
+        r = write(fd, spec + off, len - off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", tmpl);
+            unlink(tmpl);
+            return rc;
+        }
+        off += (size_t)r;
+    }
+    *path_r = xl_steal_pointer(&tmpl);
+    return XL_OK;
+}
+
+/* The optional arguments, checked before anything is created. */
+static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    const char *backend = xl_rpc_arg(c, "backend"), *base = xl_rpc_arg(c, "base");
+    const char *parallel = xl_rpc_arg(c, "parallel");
+    char *end = NULL;
+    long p;
+
+    if (backend && strcmp(backend, "libxl") != 0 && strcmp(backend, "libvirt") != 0)
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use libxl or libvirt", backend);
+    if (parallel) {
+        errno = 0;
+        p = strtol(parallel, &end, 10);
+        if (!*parallel || *end || errno || p < 1 || p > 64)
+            return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "parallel", "\"%s\" must be 1 to 64", parallel);
+    }
+    if (base) {
+        struct xl_base b;
+        int rc = xl_base_load(base, &b);
+
+        xl_base_dispose(&b);
+        if (rc)
+            return xl_xapi_bad_arg(rep, "base");
+    }
+    return XL_OK;
+}
+
+static int log_started(struct xl_run *run, const struct xl_rpc_call *c)
+{
+    json_object *ev = json_object_new_object();
+    const char *keys[] = { "backend", "uri", "base" };
+    size_t k;
+
+    /* No pid: the runner journals its own ("resumed") once it is up; until
+     * then there is nothing to cancel. The options are read back by it. */
+    xl_json_add(ev, "event", xl_json_str("run"));
+    xl_json_add(ev, "state", xl_json_str("started"));
+    xl_json_add(ev, "via", xl_json_str("xapi"));
+    for (k = 0; k < XL_ARRAY_SIZE(keys); k++)
+        if (xl_rpc_arg(c, keys[k]))
+            xl_json_add(ev, keys[k], xl_json_str(xl_rpc_arg(c, keys[k])));
+    return xl_run_log(run, ev);
+}
+
+/* xenlab run --resume ID in its own session, stdio on the run's log, so it
+ * survives the plugin and XAPI's process-group kill. */
+static int spawn_runner(const struct xl_run *run, const char *parallel, const char *log, pid_t *pid_r)
+{
+    char *argv[] = { (char *)xenlab_bin(), (char *)"run", (char *)"--resume", run->id, (char *)"--plain",
+                     parallel ? (char *)"--parallel" : NULL, (char *)parallel, NULL };
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, deflt;
+    xl_autofd int logfd = -1;
+    int r;
+
+    logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (logfd < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s", log);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, logfd, 1);
+    posix_spawn_file_actions_adddup2(&fa, logfd, 2);
+    /* Whatever else XAPI left open (its pipes) stays with the plugin. */
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+    posix_spawnattr_init(&attr);
+    sigemptyset(&none);
+    sigemptyset(&deflt);
+    sigaddset(&deflt, SIGTERM);
+    sigaddset(&deflt, SIGINT);
+    sigaddset(&deflt, SIGHUP);
+    sigaddset(&deflt, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &deflt);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    r = posix_spawn(pid_r, argv[0], &fa, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+    if (r)
+        return xl_error_errno(r == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, r, "start %s", argv[0]);
+    return XL_OK;
+}
+
+/* Undoes a run directory whose runner never started: nothing else is in it. */
+static void remove_run_dir(const struct xl_run *run)
+{
+    const char *files[] = { "spec.json", "journal.jsonl", "runner.log" };
+    size_t k;
+
+    for (k = 0; k < XL_ARRAY_SIZE(files); k++) {
+        xl_autofree char *p = xl_asprintf("%s/%s", run->dir, files[k]);
+
+        unlink(p);
+    }
+    rmdir(run->dir);
+}
+
+int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    const char *runs_dir = xl_runs_dir(), *spec;
+    xl_autofree char *tmp_spec = NULL;
+    xl_autofree char *log = NULL;
+    struct xl_spec check;
+    struct xl_run run;
+    json_object *out = NULL;
+    pid_t pid = -1;
+    bool made = false;
+    int rc;
+
+    xl_run_init(&run);
+    xl_spec_init(&check);
+    rc = xl_xapi_need(c, rep, "spec", &spec);
+    if (rc)
+        goto out;
+    spec += strspn(spec, " \t\r\n");
+    if (*spec == '{') {
+        rc = spec_to_file(runs_dir, spec, &tmp_spec);
+        if (rc) {
+            rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+            goto out;
+        }
+    } else if (*spec != '/') {
+        rc = xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "spec", "give an absolute path or inline JSON");
+        goto out;
+    }
+    /* Validated here so the caller hears "arms[1].vcpus: ..." at once. */
+    rc = xl_spec_load(tmp_spec ? tmp_spec : spec, &check);
+    if (rc) {
+        rc = xl_xapi_bad_arg(rep, "spec");
+        goto out;
+    }
+    rc = check_options(c, rep);
+    if (rc)
+        goto out;
+    /* The run directory exists before the runner does, so its id is known
+     * without waiting for the runner or reading its output. */
+    rc = xl_run_create(runs_dir, tmp_spec ? tmp_spec : spec, &run);
+    if (!rc) {
+        made = true;
+        rc = log_started(&run, c);
+    }
+    if (!rc) {
+        log = xl_asprintf("%s/runner.log", run.dir);
+        rc = spawn_runner(&run, xl_rpc_arg(c, "parallel"), log, &pid);
+    }
+    if (rc) {
+        rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+        goto out;
+    }
+    out = json_object_new_object();
+    xl_json_add(out, "id", xl_json_str(run.id));
+    xl_json_add(out, "dir", xl_json_str(run.dir));
+    xl_json_add(out, "pid", json_object_new_int((int)pid));
+    xl_json_add(out, "log", xl_json_str(log));
+    rep->value = xl_strdup(xl_json_compact(out));
+out:
+    if (rc && made)
+        remove_run_dir(&run);
+    if (tmp_spec)
+        unlink(tmp_spec);
+    json_object_put(out);
+    xl_spec_dispose(&check);
+    xl_run_dispose(&run);
+    return rc;
+}
+
+int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    struct xl_xapi_journal j;
+    xl_autofree char *dir = NULL;
+    json_object *out;
+    const char *id;
+    int rc;
+
+    rc = xl_xapi_need_run_id(c, rep, &id);
+    if (rc)
+        return rc;
+    dir = xl_asprintf("%s/%s", xl_runs_dir(), id);
+    rc = xl_xapi_read_journal(dir, &j);
+    if (rc)
+        return xl_xapi_fail(rep, "XENLAB_RUN_UNREADABLE", id, "%s", xl_error_message());
+    if (j.finished)
+        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s has finished", id);
+    if (!j.pid)
+        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: no runner has journalled its pid", id);
+    if (!xl_xapi_is_runner(j.pid))
+        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: its runner (pid %d) is gone", id, j.pid);
+    /* SIGTERM: the runner stops its guests, journals, and can be resumed. */
+    if (kill(j.pid, SIGTERM) < 0)
+        return xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "kill %d: %s", j.pid, strerror(errno));
+    out = json_object_new_object();
+    xl_json_add(out, "id", xl_json_str(id));
+    xl_json_add(out, "pid", json_object_new_int(j.pid));
+    xl_json_add(out, "signal", xl_json_str("SIGTERM"));
+    rep->value = xl_strdup(xl_json_compact(out));
+    json_object_put(out);
+    return XL_OK;
+}

@@ -1,0 +1,148 @@
+/* Replies, argument checks and the journal facts the plugin's functions share. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json-util.h"
+#include "runstore.h"
+#include "xapi.h"
+#include "xl-util.h"
+
+void xl_xapi_reply_init(struct xl_xapi_reply *rep)
+{
+    memset(rep, 0, sizeof(*rep));
+}
+
+void xl_xapi_reply_dispose(struct xl_xapi_reply *rep)
+{
+    size_t i;
+
+    free(rep->value);
+    for (i = 0; i < rep->nr_desc; i++)
+        free(rep->desc[i]);
+    xl_xapi_reply_init(rep);
+}
+
+int xl_xapi_fail(struct xl_xapi_reply *rep, const char *code, const char *arg, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    xl_xapi_reply_dispose(rep);
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    rep->desc[rep->nr_desc++] = xl_strdup(code);
+    if (arg)
+        rep->desc[rep->nr_desc++] = xl_strdup(arg);
+    rep->desc[rep->nr_desc++] = msg;
+    return XL_ERR_INVAL;
+}
+
+int xl_xapi_bad_arg(struct xl_xapi_reply *rep, const char *arg)
+{
+    return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", arg, "%s", xl_error_message());
+}
+
+int xl_xapi_need(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, const char *key, const char **val_r)
+{
+    *val_r = xl_rpc_arg(c, key);
+    if (!*val_r)
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", key, "missing: give args:%s=...", key);
+    if (!**val_r)
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", key, "empty");
+    return XL_OK;
+}
+
+int xl_xapi_need_run_id(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, const char **id_r)
+{
+    const char *runs = xl_runs_dir();
+    struct xl_run run;
+    int rc;
+
+    rc = xl_xapi_need(c, rep, "id", id_r);
+    if (rc)
+        return rc;
+    /* Opening checks the id's characters before it is used in a path. */
+    xl_run_init(&run);
+    rc = xl_run_open(runs, *id_r, &run);
+    xl_run_dispose(&run);
+    if (rc == XL_ERR_NOTFOUND || rc == XL_ERR_INVAL)
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "id", "no run %s in %s", *id_r, runs);
+    if (rc)
+        return xl_xapi_fail(rep, "XENLAB_RUN_UNREADABLE", *id_r, "%s", xl_error_message());
+    return XL_OK;
+}
+
+int xl_xapi_read_journal(const char *run_dir, struct xl_xapi_journal *j)
+{
+    xl_autofree char *path = xl_asprintf("%s/journal.jsonl", run_dir);
+    xl_autofree char *buf = NULL;
+    char *line, *end;
+    size_t len;
+    int rc;
+
+    memset(j, 0, sizeof(*j));
+    rc = xl_read_file(path, XL_JOURNAL_MAX_BYTES, &buf, &len);
+    if (rc == XL_ERR_NOTFOUND) {
+        xl_error_clear();
+        return XL_OK;
+    }
+    if (rc)
+        return rc;
+    /* Only complete lines count, as in the runner's own replay. */
+    for (line = buf; (end = strchr(line, '\n')); line = end + 1) {
+        json_object *ev = NULL, *v;
+        const char *state;
+
+        if (!memmem(line, (size_t)(end - line), "\"run\"", 5))
+            continue;
+        if (xl_json_parse(line, (size_t)(end - line), path, &ev) == XL_OK &&
+            json_object_is_type(ev, json_type_object) && json_object_object_get_ex(ev, "event", &v) &&
+            strcmp(json_object_get_string(v), "run") == 0 && json_object_object_get_ex(ev, "state", &v)) {
+            state = json_object_get_string(v);
+            if (strcmp(state, "finished") == 0) {
+                j->finished = true;
+            } else if (strcmp(state, "started") == 0 || strcmp(state, "resumed") == 0) {
+                j->finished = false;
+                j->pid = 0;
+                if (json_object_object_get_ex(ev, "pid", &v) && json_object_is_type(v, json_type_int) &&
+                    json_object_get_int64(v) > 1 && json_object_get_int64(v) < (1 << 22))
+                    j->pid = json_object_get_int(v);
+            }
+        }
+        json_object_put(ev);
+    }
+    xl_error_clear();
+    return XL_OK;
+}
+
+bool xl_xapi_is_runner(int pid)
+{
+    char path[64], cmd[4096];
+    const char *argv0, *base;
+    xl_autofd int fd = -1;
+    ssize_t n;
+
+    if (pid <= 1)
+        return false;
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    n = read(fd, cmd, sizeof(cmd) - 1);
+    if (n <= 0)
+        return false;                      /* gone, or a zombie */
+    cmd[n] = '\0';
+    argv0 = cmd;
+    base = strrchr(argv0, '/');
+    base = base ? base + 1 : argv0;
+    /* A pid from the journal may have been reused by now: signal only a
+     * process that is really "xenlab run". */
+    return strcmp(base, "xenlab") == 0 && (size_t)n > strlen(argv0) + 1 &&
+           strcmp(argv0 + strlen(argv0) + 1, "run") == 0;
+}
