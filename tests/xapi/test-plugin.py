@@ -87,7 +87,27 @@ def bad_request(xml, name, via_stdin=False, limit=10.0):
         ok(False, name, repr(e))
 
 
+def golden(actual, name, label):
+    """Byte-for-byte against tests/xapi/golden/NAME; XENLAB_REGEN=1 rewrites it."""
+    path = os.path.join(SRCDIR, "tests", "xapi", "golden", name)
+    if os.environ.get("XENLAB_REGEN"):
+        write(path, actual)
+        ok(True, "%s (regenerated %s)" % (label, name))
+        return
+    want = open(path).read() if os.path.exists(path) else None
+    ok(actual == want, "%s matches golden/%s" % (label, name), "got:\n" + actual)
+
+
 def request_tests():
+    # Responses byte for byte (XML-RPC request -> response golden files).
+    if SRCDIR:
+        os.environ["XENLAB_RUNS_DIR"] = "/nonexistent/xenlab-runs"
+        for fn, args, name in (("no_such_fn", {"a": "b"}, "response-unknown-function.xml"),
+                               ("status", {"id": 5}, "response-wrong-type.xml"),
+                               ("status", {}, "response-missing-argument.xml"),
+                               ("list_runs", {}, "response-list-runs-empty.xml")):
+            golden(raw(xmlrpc.client.dumps(("OpaqueRef:s", args), methodname=fn))[1], name,
+                   "%s %s: the response" % (fn, sorted(args)))
     # The happy path of the parser: an unknown function still parses.
     code, resp, _ = call("no_such_fn", {"a": "b"})
     ok(code == 0 and failure(resp, "UNKNOWN_XENAPI_PLUGIN_FUNCTION", "no_such_fn"),
