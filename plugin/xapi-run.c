@@ -91,8 +91,8 @@ static int log_started(struct xl_run *run, const struct xl_rpc_call *c)
     const char *keys[] = { "backend", "uri", "base" };
     size_t k;
 
-    /* No pid: the runner journals its own ("resumed") once it is up; until
-     * then there is nothing to cancel. The options are read back by it. */
+    /* No pid yet: "launched" follows with the runner's, and the runner
+     * journals it again ("resumed"). The options are read back by it. */
     xl_json_add(ev, "event", xl_json_str("run"));
     xl_json_add(ev, "state", xl_json_str("started"));
     xl_json_add(ev, "via", xl_json_str("xapi"));
@@ -202,6 +202,17 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     if (!rc) {
         log = xl_asprintf("%s/runner.log", run.dir);
         rc = spawn_runner(&run, xl_rpc_arg(c, "parallel"), log, &pid);
+    }
+    if (!rc) {
+        /* The runner's pid at once, so a cancel right after this call finds
+         * it before the runner journals its own "resumed" event. */
+        json_object *ev = json_object_new_object();
+
+        xl_json_add(ev, "event", xl_json_str("run"));
+        xl_json_add(ev, "state", xl_json_str("launched"));
+        xl_json_add(ev, "pid", json_object_new_int((int)pid));
+        if (xl_run_log(&run, ev))
+            xl_error_clear();     /* the runner journals its pid itself too */
     }
     if (rc) {
         rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());

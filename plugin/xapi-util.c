@@ -107,7 +107,8 @@ int xl_xapi_read_journal(const char *run_dir, struct xl_xapi_journal *j)
             state = json_object_get_string(v);
             if (strcmp(state, "finished") == 0) {
                 j->finished = true;
-            } else if (strcmp(state, "started") == 0 || strcmp(state, "resumed") == 0) {
+            } else if (strcmp(state, "started") == 0 || strcmp(state, "resumed") == 0 ||
+                       strcmp(state, "launched") == 0) {
                 j->finished = false;
                 j->pid = 0;
                 if (json_object_object_get_ex(ev, "pid", &v) && json_object_is_type(v, json_type_int) &&

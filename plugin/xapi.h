@@ -31,8 +31,9 @@ int xl_xapi_need(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, const c
 /* The run id argument "id", checked to name an existing run. */
 int xl_xapi_need_run_id(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, const char **id_r);
 
-/* What the journal says about the runner: the pid of the last "run
- * started/resumed" event (0 if none) and whether a "finished" one followed. */
+/* What the journal says about the runner: the pid of the last "run"
+ * event that names one (started or resumed by the runner, launched by the
+ * plugin; 0 if none) and whether a "finished" one followed. */
 struct xl_xapi_journal {
     int pid;
     bool finished;

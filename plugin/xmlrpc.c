@@ -241,7 +241,9 @@ int xl_rpc_parse_call(const char *xml, size_t len, struct xl_rpc_call *c)
      * XML-RPC request needs one. */
     if (memmem(xml, len, "<!DOCTYPE", 9) || memmem(xml, len, "<!ENTITY", 8))
         return xl_error(XL_ERR_INVAL, "request carries a DTD");
-    doc = xmlReadMemory(xml, (int)len, "request.xml", NULL,
+    /* Read as UTF-8 whatever the document claims: a UTF-16 or EBCDIC
+     * request would slip a DTD past the byte check above. */
+    doc = xmlReadMemory(xml, (int)len, "request.xml", "UTF-8",
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
     if (!doc) {
         const xmlError *e = xmlGetLastError();

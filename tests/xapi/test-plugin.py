@@ -168,6 +168,9 @@ def request_tests():
     laughs.append("<methodCall><methodName>&lol9;</methodName><params><param><value>&lol9;"
                   "</value></param></params></methodCall>")
     bad_request("\n".join(laughs), "billion laughs (entity expansion)", limit=5.0)
+    utf16 = "\n".join(laughs).replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    bad_request(utf16.encode("utf-16"), "billion laughs in UTF-16 (past a byte-level DTD check)",
+                via_stdin=True, limit=5.0)
     xxe = ('<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
            "<methodCall><methodName>no_such_fn</methodName><params><param><value>&x;</value></param>"
            "</params></methodCall>")
@@ -323,6 +326,11 @@ def function_tests(work):
         if v.get("id"):
             started.append(v)
     ok(len(started) == 2 and started[0]["id"] != started[1]["id"], "two runs get two ids")
+    for v in started:
+        with open(os.path.join(v["dir"], "journal.jsonl")) as f:
+            evs = [json.loads(line) for line in f if line.endswith("\n")]
+        ok(any(e.get("event") == "run" and e.get("state") == "launched" and e.get("pid") == v["pid"] for e in evs),
+           "the journal names the runner's pid as soon as run returns (launched)", evs)
     # The runner journals its own pid, then stops (no XenStore or no base here).
     for v in started:
         deadline = time.monotonic() + 30
