@@ -51,6 +51,18 @@ static char **worker_argv(const struct xl_plan_runner *pr, size_t item, unsigned
     return argv;
 }
 
+static void argv_add_container(char ***argv, const struct xl_container_spec *c)
+{
+    size_t n = 0;
+
+    while ((*argv)[n])
+        n++;
+    *argv = xl_realloc(*argv, (n + 3) * sizeof(char *));
+    (*argv)[n] = xl_strdup("--container");
+    (*argv)[n + 1] = xl_container_spec_format(c);
+    (*argv)[n + 2] = NULL;
+}
+
 /* The first result document in the worker's output. */
 static int parse_worker_output(const char *out, struct xl_result *r)
 {
@@ -100,10 +112,15 @@ void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned tr
         self[n > 0 ? n : 0] = '\0';
     }
     argv = worker_argv(pr, item, trial, self);
-    if (plan->in_container)
+    if (plan->in_container && !pr->worker) {
         rc = xl_container_run(&plan->container, argv + 1, timeout, &sr);
-    else
+    } else {
+        /* The agent is not the worker: the container launcher binds its own
+         * executable in, so the worker must start the container itself. */
+        if (plan->in_container)
+            argv_add_container(&argv, &plan->container);
         rc = xl_spawn_capture(argv, XL_SPAWN_NEW_PGROUP, timeout, WORKER_MAX_OUTPUT, &sr);
+    }
     if (rc) {
         xl_result_set_error(r, "%s", xl_error_message());
     } else if (parse_worker_output(sr.out, r) == XL_OK) {

@@ -90,7 +90,8 @@ static bool own_cgroup_path(const char *controller, char *buf, size_t len)
         *c2 = '\0';
         c2[1 + strcspn(c2 + 1, "\n")] = '\0';
         if (!controller) {
-            found = strcmp(line, "0") == 0 && c1[1] == '\0';
+            /* "0::/path": line now ends at the second ':', so it reads "0:". */
+            found = strcmp(line, "0:") == 0 && c1[1] == '\0';
         } else {
             char *tok, *save = NULL;
 
@@ -301,6 +302,7 @@ json_object *xl_env_record(const char *arm, const char *workdir)
 {
     json_object *o = json_object_new_object();
     struct xl_cgroup_limits l;
+    struct statfs sfs;
     struct utsname u;
     char host[256] = "", fs[64];
     const char *ct = getenv("XENLAB_CONTAINER");
@@ -323,6 +325,9 @@ json_object *xl_env_record(const char *arm, const char *workdir)
     xl_json_add(o, "mem_total", json_object_new_int64((int64_t)mem_total()));
     xl_json_add(o, "mem_limit", l.memory_limit ? json_object_new_int64((int64_t)l.memory_limit) : NULL);
     xl_json_add(o, "fs", xl_json_str(fs));
+    /* The size the benchmark's filesystem really has: a grown clone shows it. */
+    if (statfs(workdir ? workdir : ".", &sfs) == 0)
+        xl_json_add(o, "fs_bytes", json_object_new_int64((int64_t)((uint64_t)sfs.f_blocks * (uint64_t)sfs.f_bsize)));
     xl_json_add(o, "container", ct && *ct ? xl_json_str(ct) : NULL);
     return o;
 }
