@@ -11,7 +11,7 @@
 #include "xl-util.h"
 
 static const char run_usage[] =
-    "usage: xenlab run SPEC.json [--backend libxl|libvirt] [--uri URI] [--parallel N] [--keep]\n"
+    "usage: xenlab run SPEC.json [--backend libxl|libvirt|xapi] [--uri URI] [--parallel N] [--keep]\n"
     "                  [--run-dir DIR] [--base NAME] [--template FILE] [--clone-dir DIR]\n"
     "                  [--payload-dir DIR] [--virt-type TYPE] [--json | --plain]\n"
     "       xenlab run --resume ID [same options]\n";
@@ -94,8 +94,8 @@ int xl_cmd_run(int argc, char **argv)
         switch (opt) {
         case O_BACKEND:
             given[0] = true;
-            if (strcmp(optarg, "libxl") != 0 && strcmp(optarg, "libvirt") != 0)
-                rc = xl_error(XL_ERR_INVAL, "--backend: \"%s\" (use libxl or libvirt)", optarg);
+            if (strcmp(optarg, "libxl") != 0 && strcmp(optarg, "libvirt") != 0 && strcmp(optarg, "xapi") != 0)
+                rc = xl_error(XL_ERR_INVAL, "--backend: \"%s\" (use libxl, libvirt or xapi)", optarg);
             o.backend = optarg;
             break;
         case O_URI: o.uri = optarg; given[1] = true; break;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "backend-xapi.h"
 #include "base.h"
 #include "collector.h"
 #include "json-util.h"
@@ -154,6 +155,20 @@ static int publish_hook(struct xl_backend *be, uint32_t domid, void *arg)
     return xl_plan_publish(rn->xs, domid, &a->plan);
 }
 
+/* xapi puts the plan in through xenstore-data; dom0 only learns the domid. */
+static int xapi_hook(struct xl_backend *be, uint32_t domid, void *arg)
+{
+    struct active *a = ((void **)arg)[1];
+    struct runner *rn = ((void **)arg)[0];
+    xl_autofree char *home = xl_xs_home(domid);
+    xl_autofree char *data = xl_xs_path(home, XL_XS_DATA);
+
+    (void)be;
+    xs_rm(rn->xs, XBT_NULL, data);
+    a->domid = domid;
+    return XL_OK;
+}
+
 static int build_plan(struct runner *rn, struct active *a)
 {
     const struct xl_run_job *j = a->job;
@@ -252,6 +267,40 @@ static int job_clean_leftovers(struct runner *rn, struct xl_run_job *j)
     return rc;
 }
 
+static bool is_xapi(const struct runner *rn)
+{
+    return strcmp(rn->o->backend, "xapi") == 0;
+}
+
+/* XenServer / XCP-ng: the base is a halted VM (its uuid) that XAPI clones on
+ * its SR; sizing and the plan (as xenstore-data, landing in vm-data/) go
+ * through xe. dom0 makes no disk, so only the domain is journalled. */
+static int job_start_xapi(struct runner *rn, struct active *a, struct xl_run_job *j, const char *base,
+                          void **hook_arg)
+{
+    struct xl_xapi_desc x = {
+        .base_vm = base,
+        .vcpus = j->arm->vcpus,
+        .memory_bytes = j->arm->memory,
+        .disk_bytes = j->arm->disk,
+    };
+    struct xl_domain_desc d = { .name = j->name, .xapi = &x };
+    json_object *po = xl_plan_to_json(&a->plan);
+    int rc;
+
+    x.plan = xl_json_compact(po);
+    rc = xl_run_log_resource(rn->run, j, true, "domain", j->name);
+    a->domain_journalled = !rc;
+    if (!rc)
+        rc = xl_run_log_job(rn->run, j, "provisioning", -1, NULL);
+    if (!rc) {
+        show(rn, j, "provisioning", a->started, NULL);
+        rc = xl_backend_start(&a->be, &d, xapi_hook, hook_arg);
+    }
+    json_object_put(po);
+    return rc;
+}
+
 static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
 {
     struct xl_clone_req req = { 0 };
@@ -299,6 +348,12 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
     if (rc)
         goto fail;
     a->be_open = true;
+    if (is_xapi(rn)) {
+        rc = job_start_xapi(rn, a, j, base, hook_arg);
+        if (rc)
+            goto fail;
+        goto collect;
+    }
     req.base = base;
     req.name = j->name;
     req.dir = clone_dir;
@@ -330,6 +385,7 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
         goto fail;
     }
     a->have_res = true;
+collect:
     {
         struct xl_collect_domain d = {
             .domid = a->domid,

@@ -66,8 +66,8 @@ static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     char *end = NULL;
     long p;
 
-    if (backend && strcmp(backend, "libxl") != 0 && strcmp(backend, "libvirt") != 0)
-        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use libxl or libvirt", backend);
+    if (backend && strcmp(backend, "libxl") != 0 && strcmp(backend, "libvirt") != 0 && strcmp(backend, "xapi") != 0)
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use xapi, libxl or libvirt", backend);
     if (parallel) {
         errno = 0;
         p = strtol(parallel, &end, 10);
