@@ -15,6 +15,7 @@
 #include "json-util.h"
 #include "plan-run.h"
 #include "xl-util.h"
+#include "xs-io.h"
 #include "xs-layout.h"
 
 /* A plan write that is not atomic (dom0 without a transaction) shows up as a
@@ -34,23 +35,6 @@ struct agent {
     size_t done;
     unsigned long seq;
 };
-
-static int xs_read_node(void *opaque, const char *path, size_t max, char **val_r, size_t *len_r)
-{
-    struct agent *a = opaque;
-    unsigned len = 0;
-    char *v = xs_read(a->xs, XBT_NULL, path, &len);
-
-    if (!v)
-        return errno == ENOENT ? XL_ERR_NOTFOUND : xl_error_errno(XL_ERR_FAIL, errno, "read %s", path);
-    if (len > max) {
-        free(v);
-        return xl_error(XL_ERR_GUEST, "%s: %u bytes, more than %zu", path, len, max);
-    }
-    *val_r = v;
-    *len_r = len;
-    return XL_OK;
-}
 
 struct txn {
     struct agent *a;
@@ -173,7 +157,7 @@ static int try_read_plan(struct agent *a)
         xl_autofree char *text = NULL;
         size_t len = 0;
 
-        rc = xl_xs_value_read(xs_read_node, a, path, XL_PLAN_MAX_BYTES, &text, &len);
+        rc = xl_xs_value_read(xl_xs_read_node, a->xs, path, XL_PLAN_MAX_BYTES, &text, &len);
         if (rc == XL_OK) {
             xl_plan_dispose(&a->plan);
             xl_plan_init(&a->plan);

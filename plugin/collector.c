@@ -10,6 +10,7 @@
 
 #include "json-util.h"
 #include "xl-util.h"
+#include "xs-io.h"
 #include "xs-layout.h"
 
 #define RELEASE_TOKEN "rel"
@@ -230,25 +231,6 @@ static int finish(struct xl_collector *c, struct dom *d, bool ok, const char *re
     return rc;
 }
 
-/* ---- bounded reads ---- */
-
-static int read_node(void *opaque, const char *path, size_t max, char **val_r, size_t *len_r)
-{
-    struct xl_collector *c = opaque;
-    unsigned len = 0;
-    char *v = xs_read(c->xs, XBT_NULL, path, &len);
-
-    if (!v)
-        return errno == ENOENT ? XL_ERR_NOTFOUND : xl_error_errno(XL_ERR_FAIL, errno, "read %s", path);
-    if (len > max) {
-        free(v);
-        return xl_error(XL_ERR_GUEST, "%s: %u bytes, more than %zu", path, len, max);
-    }
-    *val_r = v;
-    *len_r = len;
-    return XL_OK;
-}
-
 /* ---- one slot ---- */
 
 int xl_collector_parse_result(const char *text, size_t len, const char *what, const char *arm,
@@ -295,7 +277,7 @@ static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
 
     if (d->slot[slot] == SLOT_HAVE)
         return XL_OK;
-    rc = xl_xs_value_read(read_node, c, path, XL_RESULT_MAX_BYTES, &text, &len);
+    rc = xl_xs_value_read(xl_xs_read_node, c->xs, path, XL_RESULT_MAX_BYTES, &text, &len);
     if (rc == XL_ERR_NOTFOUND)
         return XL_OK;                       /* removed again, or not written yet */
     if (rc == XL_ERR_FAIL)
@@ -387,7 +369,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
     xl_autofree char *val = NULL;
     enum xl_xs_state st;
     size_t len = 0, i;
-    int rc = read_node(c, path, STATE_MAX, &val, &len);
+    int rc = xl_xs_read_node(c->xs, path, STATE_MAX, &val, &len);
 
     if (rc == XL_ERR_NOTFOUND)
         return XL_OK;
@@ -422,7 +404,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
         xl_autofree char *err = NULL;
         xl_autofree char *reason = NULL;
 
-        if (read_node(c, epath, ERROR_MAX, &err, &len) != XL_OK)
+        if (xl_xs_read_node(c->xs, epath, ERROR_MAX, &err, &len) != XL_OK)
             err = xl_strdup("(no error given)");
         sanitize(err);
         reason = xl_asprintf("guest failed: %s", err);
@@ -440,7 +422,7 @@ static int check_home(struct xl_collector *c, struct dom *d)
 {
     xl_autofree char *val = NULL;
     size_t len = 0;
-    int rc = read_node(c, d->home, XL_XS_CHUNK_BYTES, &val, &len);
+    int rc = xl_xs_read_node(c->xs, d->home, XL_XS_CHUNK_BYTES, &val, &len);
 
     if (rc == XL_ERR_NOTFOUND) {
         xl_autofree char *reason = xl_asprintf("%s vanished (domain destroyed?) with %zu of %zu results",

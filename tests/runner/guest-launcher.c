@@ -19,6 +19,7 @@
 #include "json-util.h"
 #include "plan.h"
 #include "xl-util.h"
+#include "xs-io.h"
 #include "xs-layout.h"
 
 #define MAX_DOMS 64
@@ -36,22 +37,6 @@ static void on_term(int sig)
 {
     (void)sig;
     quit = 1;
-}
-
-static int rd(void *opaque, const char *path, size_t max, char **val_r, size_t *len_r)
-{
-    unsigned len = 0;
-    char *v = xs_read(opaque, XBT_NULL, path, &len);
-
-    if (!v)
-        return XL_ERR_NOTFOUND;
-    if (len > max) {
-        free(v);
-        return XL_ERR_GUEST;
-    }
-    *val_r = v;
-    *len_r = len;
-    return XL_OK;
 }
 
 static void put(struct xs_handle *xs, const char *home, const char *rel, const char *val)
@@ -156,7 +141,7 @@ int main(int argc, char **argv)
             size_t len = 0;
             struct dom *d = NULL;
 
-            if (id == 0 || xl_xs_value_read(rd, xs, ppath, XL_PLAN_MAX_BYTES, &plan, &len) != XL_OK)
+            if (id == 0 || xl_xs_value_read(xl_xs_read_node, xs, ppath, XL_PLAN_MAX_BYTES, &plan, &len) != XL_OK)
                 plan = NULL;
             for (k = 0; k < MAX_DOMS; k++)
                 if (doms[k].id == id && (doms[k].plan || doms[k].agent))
