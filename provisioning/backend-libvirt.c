@@ -129,9 +129,14 @@ static int lv_destroy(struct xl_backend *be)
 
 static int lv_undefine(struct xl_backend *be)
 {
-    return virDomainUndefineFlags(P(be)->dom, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0
-               ? lv_err("undefine", virDomainGetName(P(be)->dom))
-               : XL_OK;
+    virDomainPtr dom = P(be)->dom;
+
+    if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) == 0)
+        return XL_OK;
+    /* The libxl driver (xen:///system) has no snapshots and refuses the flag. */
+    if (virGetLastErrorCode() != VIR_ERR_INVALID_ARG && virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+        return lv_err("undefine", virDomainGetName(dom));
+    return virDomainUndefine(dom) < 0 ? lv_err("undefine", virDomainGetName(dom)) : XL_OK;
 }
 
 static int lv_attach(struct xl_backend *be, const char *name)
