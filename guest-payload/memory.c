@@ -2,7 +2,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -16,7 +15,6 @@
  * passes, so timer resolution never matters. */
 #define MIN_BYTES_PER_REP (UINT64_C(1) << 30)
 #define SCALAR 3
-#define ARRAY_STAGGER (64 * 17)
 
 unsigned xl_memory_arrays_moved(enum xl_mem_kernel k)
 {
@@ -148,21 +146,12 @@ static void *mem_worker(void *opaque)
     return NULL;
 }
 
-static void *map_array(size_t bytes)
-{
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    return p == MAP_FAILED ? NULL : p;
-}
-
 int xl_memory_measure(enum xl_mem_kernel k, enum xl_mem_type t, size_t array_bytes, unsigned threads,
                       unsigned reps, struct xl_memory_run *out)
 {
     struct mem_shared s = { .kernel = k, .type = t, .threads = threads ? threads : 1,
                             .reps = reps ? reps : DEFAULT_REPS };
     struct mem_thread *th = NULL;
-    char *region = NULL;
-    size_t region_bytes = 0;
     unsigned i, started = 0;
     double sum = 0, best = 0;
     int rc;
@@ -175,18 +164,14 @@ int xl_memory_measure(enum xl_mem_kernel k, enum xl_mem_type t, size_t array_byt
     }
     out->bytes_per_pass = xl_memory_bytes_per_pass(k, t, s.elements);
     s.passes = (unsigned)((MIN_BYTES_PER_REP + out->bytes_per_pass - 1) / out->bytes_per_pass);
-    /* One mapping, arrays staggered by a few cache lines: identical page
-     * offsets make a[i], b[i] and c[i] compete for the same cache sets and
-     * TLB entries (STREAM's OFFSET). */
-    region_bytes = 3 * (array_bytes + ARRAY_STAGGER);
-    region = map_array(region_bytes);
-    if (region) {
-        s.a = region;
-        s.b = s.a + array_bytes + ARRAY_STAGGER;
-        s.c = s.b + array_bytes + ARRAY_STAGGER;
-    }
+    /* Three separate allocations, as STREAM-style code gets them: the
+     * allocator's mmap placement staggers the arrays by a page, so a[i],
+     * b[i] and c[i] do not contend for the same cache sets. */
+    s.a = malloc(array_bytes);
+    s.b = malloc(array_bytes);
+    s.c = malloc(array_bytes);
     s.rep_seconds = xl_calloc(s.reps, sizeof(double));
-    if (!region) {
+    if (!s.a || !s.b || !s.c) {
         rc = xl_error_errno(XL_ERR_NOMEM, errno, "memory: cannot map 3 arrays of %zu bytes", array_bytes);
         goto out_nobarrier;
     }
@@ -223,8 +208,9 @@ int xl_memory_measure(enum xl_mem_kernel k, enum xl_mem_type t, size_t array_byt
 out_nobarrier:
     free(th);
     free(s.rep_seconds);
-    if (region)
-        munmap(region, region_bytes);
+    free(s.a);
+    free(s.b);
+    free(s.c);
     return rc;
 }
 
