@@ -38,8 +38,20 @@ rm -f "$progress"
 id=$(tb ls "$runs" | tail -1)
 [ -n "$id" ] || fail "no run directory under $runs"
 R=/var/lib/xenlab/test-runs-$backend/$id
+# A report takes seconds in dom0; the testbed's exec channel has been seen (twice in
+# many hundred calls) never delivering a command's exit, so give up after 2 minutes
+# and ask again.
+report() {
+    local try rc
+    for try in 1 2 3; do
+        rc=0
+        T=120 tb xenlab report "$R" --format "$1" --output "$R/report.$1" && return 0 || rc=$?
+        echo "xenlab report --format $1: attempt $try exited $rc"
+    done
+    return 1
+}
 for f in md csv json pts html; do
-    tb xenlab report "$R" --format "$f" --output "$R/report.$f" || fail "xenlab report --format $f"
+    report "$f" || fail "xenlab report --format $f"
 done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
