@@ -26,7 +26,9 @@ start_launcher() { "$XENLAB_LAUNCHER" "$XENLAB_AGENT" "$XENLAB_GUEST" "$T/work" 
 stop_launcher() { kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null; launcher=; }
 run() { "$X" run "$@" --backend libvirt --uri test:///default --virt-type test --plain \
             --clone-dir "$T/clones" --base tb; }
-last_run() { ls "$XENLAB_RUNS_DIR" | tail -1; }
+# The id a run printed ("xenlab: run ID in DIR"): run ids made in the same
+# second do not sort by age.
+run_id_of() { sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$1" | head -1; }
 count() { python3 - "$@" <<'PY'
 import json, sys
 path, what = sys.argv[1], sys.argv[2]
@@ -62,7 +64,7 @@ J
 start_launcher
 run "$T/happy.json" --parallel 2 > "$T/happy.out" 2>&1
 ok $? "happy run finishes"
-id=$(last_run); R=$XENLAB_RUNS_DIR/$id
+id=$(run_id_of "$T/happy.out"); R=$XENLAB_RUNS_DIR/$id
 [ "$(count "$R/results.json" results)" = 8 ]; ok $? "8 results (2 arms x 2 variants x 2 trials)"
 [ "$(count "$R/results.json" ok)" = 8 ]; ok $? "all 8 trials ok"
 [ "$(count "$R/journal.jsonl" job:a1)" = done ] && [ "$(count "$R/journal.jsonl" job:a2)" = done ]; ok $? "both jobs done"
@@ -87,7 +89,7 @@ start_launcher silent:silent garbage:junk
 "$X" run "$T/bad.json" --backend libvirt --uri test:///default --virt-type test --plain \
     --clone-dir "$T/clones" --base tb --parallel 3 > "$T/bad.out" 2>&1
 ok $? "run with a hung and a broken guest still finishes"
-R=$XENLAB_RUNS_DIR/$(last_run)
+R=$XENLAB_RUNS_DIR/$(run_id_of "$T/bad.out")
 [ "$(count "$R/journal.jsonl" job:good)" = done ]; ok $? "the good arm is done"
 [ "$(count "$R/journal.jsonl" job:silent)" = failed ] && grep -q '"arm":"silent".*timed out' "$R/journal.jsonl"
 ok $? "the silent guest fails with a timeout"
@@ -144,7 +146,7 @@ J
 ok $? "a --keep --json run finishes"
 python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; assert any(e["event"]=="progress" and e["state"]=="done" for e in ev); assert ev[-1]["event"]=="finished"' "$T/keep.out"
 ok $? "--json prints one JSON event per line, ending with finished"
-id=$(ls "$XENLAB_RUNS_DIR" | tail -1)
+id=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["run"])' "$T/keep.out")
 [ -n "$(ls -A "$T/clones")" ]; ok $? "--keep left the clone"
 "$X" clean "$id" > /dev/null; ok $? "xenlab clean succeeds"
 [ -z "$(ls -A "$T/clones")" ]; ok $? "xenlab clean removed the clone"
@@ -162,13 +164,14 @@ cat > "$T/adaptive.json" <<'J'
 J
 run "$T/adaptive.json" > "$T/adaptive.out" 2>&1
 ok $? "adaptive run finishes"
-R=$XENLAB_RUNS_DIR/$(ls "$XENLAB_RUNS_DIR" | tail -1)
+R=$XENLAB_RUNS_DIR/$(run_id_of "$T/adaptive.out")
 # Memory bandwidth of two trials differs by far less than 99 %: the guest
 # stops before max_trials, and that must count as complete.
 nres=$(count "$R/results.json" results)
 [ "$(count "$R/journal.jsonl" job:ad)" = done ] && [ "$nres" -ge 2 ] && [ "$nres" -lt 4 ]
 ok $? "$nres of at most 4 trials when the deviation is under target, and the job is done"
 stop_launcher
+[ $failed = 0 ] || { diag "$T/adaptive.out"; diag "$R/journal.jsonl"; diag "$T/launcher.log"; }
 
 echo "1..$n"
 [ $failed = 0 ]
