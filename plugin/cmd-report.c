@@ -73,22 +73,6 @@ static void set_title(struct xl_report *rep, const char *path, const char *arg)
     json_object_put(spec);
 }
 
-/* SOURCE_DATE_EPOCH makes the PTS and HTML output reproducible. */
-static time_t report_time(void)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    char *end = NULL;
-    long long v;
-
-    if (s && *s) {
-        errno = 0;
-        v = strtoll(s, &end, 10);
-        if (!errno && !*end && v >= 0)
-            return (time_t)v;
-    }
-    return time(NULL);
-}
-
 int xl_cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -169,7 +153,7 @@ int xl_cmd_report(int argc, char **argv)
         rc = xl_error(XL_ERR_INVAL, "report: no result documents found in the given paths");
     if (rc)
         goto out;
-    rep.generated = report_time();
+    rep.generated = xl_report_time();
     /* Render in memory first: a failed report never leaves half a file. */
     mem = open_memstream(&buf, &len);
     if (!mem) {

@@ -257,6 +257,21 @@ int xl_report_load(struct xl_report *rep, const char *path)
     return S_ISDIR(st.st_mode) ? load_dir(rep, path) : load_file(rep, path);
 }
 
+time_t xl_report_time(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long v;
+
+    if (s && *s) {
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (!errno && !*end && v >= 0)
+            return (time_t)v;
+    }
+    return time(NULL);
+}
+
 void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s)
 {
     xl_stats_compute(c->values, c->nr_values, s);

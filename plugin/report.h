@@ -60,6 +60,10 @@ int xl_report_load(struct xl_report *rep, const char *path);
 
 void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s);
 
+/* The report's time stamp: $SOURCE_DATE_EPOCH when set (reproducible PTS
+ * and HTML output), else now. */
+time_t xl_report_time(void);
+
 /* ratio_num / ratio_den: arm names for the ratio column, or NULL. The
  * confounder check compares ratio_num with ratio_den, else every arm with
  * the first. PTS (composite.xml) ignores the ratio. */

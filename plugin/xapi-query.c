@@ -154,22 +154,6 @@ static const struct {
     { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
 };
 
-/* SOURCE_DATE_EPOCH makes PTS and HTML reproducible, as in xenlab report. */
-static time_t report_time(void)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    char *end = NULL;
-    long long v;
-
-    if (s && *s) {
-        errno = 0;
-        v = strtoll(s, &end, 10);
-        if (!errno && !*end && v >= 0)
-            return (time_t)v;
-    }
-    return time(NULL);
-}
-
 int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
     const char *id, *format = xl_rpc_arg(c, "format");
@@ -209,7 +193,7 @@ int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     else
         snprintf(r.title, sizeof(r.title), "xenlab: %s", id);
     xl_error_clear();
-    r.generated = report_time();
+    r.generated = xl_report_time();
     mem = open_memstream(&buf, &len);
     if (!mem) {
         rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "open_memstream: %s", strerror(errno));
