@@ -124,6 +124,18 @@ static int link_entry(ext2_filsys fs, ext2_ino_t dir, const char *name, ext2_ino
     return (int)e;
 }
 
+
+/* The directory for a new entry, with any old entry of that name gone:
+ * installing again replaces what an earlier prepare wrote. */
+static int fresh_entry(ext2_filsys fs, const char *image, const char *dirpath, const char *name, ext2_ino_t *dir_r)
+{
+    int rc = ensure_dir(fs, image, dirpath, dir_r);
+
+    if (!rc)
+        rc = remove_entry(fs, image, *dir_r, name);
+    return rc;
+}
+
 static int write_file(ext2_filsys fs, const char *image, const char *dirpath, const char *name,
                       const char *data, size_t len, unsigned mode)
 {
@@ -134,9 +146,7 @@ static int write_file(ext2_filsys fs, const char *image, const char *dirpath, co
     errcode_t e;
     int rc;
 
-    rc = ensure_dir(fs, image, dirpath, &dir);
-    if (!rc)
-        rc = remove_entry(fs, image, dir, name);
+    rc = fresh_entry(fs, image, dirpath, name, &dir);
     if (rc)
         return rc;
     e = ext2fs_new_inode(fs, dir, LINUX_S_IFREG | mode, 0, &ino);
@@ -181,9 +191,7 @@ static int write_symlink(ext2_filsys fs, const char *image, const char *dirpath,
     errcode_t e;
     int rc;
 
-    rc = ensure_dir(fs, image, dirpath, &dir);
-    if (!rc)
-        rc = remove_entry(fs, image, dir, name);
+    rc = fresh_entry(fs, image, dirpath, name, &dir);
     if (rc)
         return rc;
     e = ext2fs_symlink(fs, dir, 0, name, target);
