@@ -85,6 +85,7 @@ int xl_cmd_collect(int argc, char **argv)
         { "domain", required_argument, NULL, 'd' },
         { "journal", required_argument, NULL, 'j' },
         { "timeout", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     static const struct xl_collector_ops ops = { .invalid = on_invalid, .finished = on_finished };
@@ -94,7 +95,7 @@ int xl_cmd_collect(int argc, char **argv)
     double timeout = 0;
     struct xl_collector *c = NULL;
     struct xs_handle *xs = NULL;
-    int opt, rc = XL_OK;
+    int opt, rc = XL_OK, exit_code = -1;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -126,9 +127,14 @@ int xl_cmd_collect(int argc, char **argv)
                 goto out;
             }
             break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit_code = 0;
+            goto out;
         default:
             fputs(usage_text, stderr);
-            rc = XL_ERR_INVAL;
+            /* getopt has said what was wrong; the usage line is the rest. */
+            exit_code = 2;
             goto out;
         }
     }
@@ -170,5 +176,7 @@ out:
         xs_close(xs);
     for (i = 0; i < nr; i++)
         free(wants[i].arm);
+    if (exit_code >= 0)
+        return exit_code;
     return rc ? xl_cli_fail(rc) : 0;
 }

@@ -201,6 +201,12 @@ int xl_cmd_runs(int argc, char **argv)
     size_t n = 0, i;
     int rc;
 
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+        bool help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+
+        fputs("usage: xenlab runs [RUNS-DIR]\n", help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
     rc = xl_run_list(runs_dir, &ids, &n);
     if (rc)
         return xl_cli_fail(rc);
@@ -236,9 +242,11 @@ int xl_cmd_clean(int argc, char **argv)
 
     xl_runner_opts_init(&o);
     xl_run_init(&run);
-    if (argc < 2 || argc > 4 || (argc == 4 && strcmp(argv[2], "--backend") != 0)) {
-        fputs("usage: xenlab clean ID [--backend libxl|libvirt]\n", stderr);
-        return 2;
+    if (argc < 2 || argc > 4 || argv[1][0] == '-' || (argc == 4 && strcmp(argv[2], "--backend") != 0)) {
+        bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+
+        fputs("usage: xenlab clean ID [--backend libxl|libvirt]\n", help ? stdout : stderr);
+        return help ? 0 : 2;
     }
     if (argc == 4)
         o.backend = argv[3];

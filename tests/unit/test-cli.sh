@@ -50,5 +50,10 @@ grep -q "349.54 (dev 0.02%)" "$tmp/r.md"; ok $? "report shows the seed's N-Queen
 [ $rc = 2 ] && grep -q "xml" "$tmp/err"; ok $? "an unknown format exits 2 naming it"
 "$X" report "$tmp/nothing" 2> "$tmp/err"; rc=$?
 [ $rc != 0 ] && grep -q "$tmp/nothing" "$tmp/err"; ok $? "a missing path is named"
+# Every command answers --help on stdout with status 0 (the top-level usage promises it).
+for c in $("$X" --help | awk '/^  [a-z]/ { print $1 }'); do
+  out=$("$X" "$c" --help 2> "$tmp/err"); rc=$?
+  [ $rc = 0 ] && [ -n "$out" ] && [ ! -s "$tmp/err" ]; ok $? "xenlab $c --help: usage on stdout, status 0 (got $rc$(head -c 200 "$tmp/err"))"
+done
 echo "1..$n"
 [ $failed = 0 ]
