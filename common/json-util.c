@@ -280,6 +280,14 @@ const char *xl_json_pretty(json_object *obj)
                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+json_object *xl_json_time(double t)
+{
+    char text[32];
+
+    snprintf(text, sizeof(text), "%.3f", t);
+    return json_object_new_double_s(t, text);
+}
+
 json_object *xl_json_str(const char *s)
 {
     json_object *o = json_object_new_string(s ? s : "");

@@ -51,4 +51,6 @@ const char *xl_json_pretty(json_object *obj);
 
 /* Convenience constructors that never return NULL. */
 json_object *xl_json_str(const char *s);
+/* A wall-clock time in seconds, printed with millisecond precision. */
+json_object *xl_json_time(double t);
 void xl_json_add(json_object *obj, const char *key, json_object *val);

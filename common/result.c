@@ -56,6 +56,8 @@ json_object *xl_result_to_json(const struct xl_result *r)
         xl_json_add(o, "value", json_object_new_double(r->value));
     else
         xl_json_add(o, "error", xl_json_str(r->error));
+    if (r->ended > 0)
+        xl_json_add(o, "ended", xl_json_time(r->ended));
     if (r->details)
         xl_json_add(o, "details", json_object_get(r->details));
     if (r->env)
@@ -146,6 +148,10 @@ int xl_result_from_json(json_object *obj, const char *what, struct xl_result *r)
         rc = xl_error(XL_ERR_GUEST, "%s.status: must be \"ok\" or \"failed\"", what);
         goto out;
     }
+    /* The guest's clock: any sane value, only ever shown or subtracted. */
+    rc = xl_json_get_double(obj, what, "ended", false, 0, 1e11, &r->ended);
+    if (rc)
+        goto out;
     if (json_object_object_get_ex(obj, "details", &v)) {
         rc = xl_json_need_object(v, "details");
         if (rc)

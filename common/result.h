@@ -4,9 +4,12 @@
  *
  *   {"xenlab":"result/1","benchmark":"memory","variant":"add-fp",
  *    "label":"RAMspeed Add FP","unit":"MB/s","better":"higher","arm":"vm1",
- *    "trial":1,"status":"ok","value":8158.3,"details":{...},"env":{...}}
+ *    "trial":1,"status":"ok","value":8158.3,"ended":1795533970.534,
+ *    "details":{...},"env":{...}}
  *
- * A failed trial has "status":"failed", "error":"...", and no value. */
+ * A failed trial has "status":"failed", "error":"...", and no value.
+ * "ended" (optional; the guest's wall clock) is when the trial ended: dom0
+ * puts it beside its own journal time to see the collector's latency. */
 #pragma once
 
 #include <json-c/json.h>
@@ -31,6 +34,7 @@ struct xl_result {
     bool ok;
     char error[256];         /* failed trials */
     double value;
+    double ended;            /* when the trial ended, guest's wall clock (s since the Epoch); 0 unknown */
     json_object *details;    /* benchmark specific, owned (may be NULL) */
     json_object *env;        /* environment record, owned (may be NULL) */
 };

@@ -216,6 +216,14 @@ int xl_mkdir_p(const char *dir)
     return XL_OK;
 }
 
+double xl_wall_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 double xl_now(void)
 {
     struct timespec ts;

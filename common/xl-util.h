@@ -66,5 +66,7 @@ int xl_mkdir_p(const char *dir);
 
 /* Monotonic clock in seconds. */
 double xl_now(void);
+/* Seconds since the Epoch (CLOCK_REALTIME): for records, never for intervals. */
+double xl_wall_now(void);
 
 #define XL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -108,6 +108,7 @@ static void print_container_failure(struct bench_cli *cli, const char *why)
     if (cli->arm)
         snprintf(r.arm, sizeof(r.arm), "%s", cli->arm);
     xl_result_set_error(&r, "%s", why);
+    r.ended = xl_wall_now();
     print_result(NULL, &r);
     xl_result_dispose(&r);
 }

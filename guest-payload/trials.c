@@ -27,6 +27,8 @@ int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn
         xl_result_init(&r);
         r.trial = trial;
         run(opaque, trial, &r);
+        if (!r.ended)
+            r.ended = xl_wall_now();
         out->run++;
         if (r.ok)
             values[nok++] = r.value;

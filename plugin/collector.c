@@ -172,11 +172,17 @@ static json_object *event_obj(const struct dom *d, const char *event)
     return o;
 }
 
-/* One line, written whole and fsync'd: a line on disk is a line acknowledged. */
+/* One line, written whole and fsync'd: a line on disk is a line acknowledged.
+ * "t" is dom0's clock when it was taken: against a result's "ended" (the
+ * guest's clock) it gives the collector's latency. */
 static int journal_append(struct xl_collector *c, json_object *o)
 {
-    xl_autofree char *line = xl_asprintf("%s\n", xl_json_compact(o));
-    size_t len = strlen(line), off = 0;
+    xl_autofree char *line = NULL;
+    size_t len, off = 0;
+
+    xl_json_add(o, "t", xl_json_time(xl_wall_now()));
+    line = xl_asprintf("%s\n", xl_json_compact(o));
+    len = strlen(line);
 
     while (off < len) {
         ssize_t r = write(c->journal, line + off, len - off);

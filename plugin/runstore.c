@@ -307,7 +307,7 @@ int xl_run_log(struct xl_run *r, json_object *ev)
     size_t len, off = 0;
     int rc = XL_OK;
 
-    xl_json_add(ev, "t", json_object_new_int64((int64_t)time(NULL)));
+    xl_json_add(ev, "t", xl_json_time(xl_wall_now()));
     text = xl_json_compact(ev);
     line = xl_asprintf("%s\n", text);
     len = strlen(line);

@@ -44,11 +44,14 @@ int main(void)
     r.trial = 2;
     r.ok = true;
     r.value = 5652.15;
+    r.ended = 1795533970.534;
     o = xl_result_to_json(&r);
     tap_ok(xl_result_from_json(o, "doc", &back) == 0, "a worker document validates");
     TAP_EQ_STR(back.variant, "add-fp", "variant");
     TAP_EQ_STR(back.label, "RAMspeed Add FP", "label");
     tap_ok(back.value == 5652.15 && back.trial == 2 && !back.lower_is_better, "value, trial and direction");
+    tap_ok(strstr(xl_json_compact(o), "\"ended\":1795533970.534") != NULL && back.ended == r.ended,
+           "the trial's end time survives to the millisecond: %s", xl_json_compact(o));
     json_object_put(o);
     xl_result_dispose(&back);
 
@@ -75,6 +78,9 @@ int main(void)
     hostile("{\"xenlab\":\"result/1\",\"benchmark\":\"nqueens\",\"variant\":\"n18\",\"label\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
             "\"unit\":\"s\",\"better\":\"lower\",\"trial\":1,\"status\":\"ok\",\"value\":1}", "an oversize label");
     hostile(DOC(",\"trial\":1,\"status\":\"ok\",\"value\":1,\"env\":[]"), "an env that is not an object");
+    hostile(DOC(",\"trial\":1,\"status\":\"ok\",\"value\":1,\"ended\":\"now\""), "an end time that is no number");
+    hostile(DOC(",\"trial\":1,\"status\":\"ok\",\"value\":1,\"ended\":-1"), "an end time before the Epoch");
+    hostile(DOC(",\"trial\":1,\"status\":\"ok\",\"value\":1,\"ended\":1e300"), "an end time far in the future");
     hostile("{\"xenlab\":\"result/0\"}", "an old schema");
     hostile("[]", "an array");
     xl_result_dispose(&r);
