@@ -57,6 +57,24 @@ static void add_opt(json_object *ev, const char *key, const char *val)
     free(abs);
 }
 
+/* How the run ended, replayed from its journal: the runner's own record. */
+static int count_failed(const char *runs_dir, const char *id, size_t *failed_r, size_t *jobs_r)
+{
+    struct xl_run after;
+    size_t j;
+    int rc;
+
+    xl_run_init(&after);
+    rc = xl_run_open(runs_dir, id, &after);
+    if (!rc) {
+        *jobs_r = after.nr_jobs;
+        for (j = 0; j < after.nr_jobs; j++)
+            *failed_r += strcmp(after.jobs[j].state, "failed") == 0;
+    }
+    xl_run_dispose(&after);
+    return rc;
+}
+
 int xl_cmd_run(int argc, char **argv)
 {
     enum { O_BACKEND = 256, O_URI, O_PARALLEL, O_KEEP, O_RUNDIR, O_RESUME, O_BASE, O_TEMPLATE, O_CLONEDIR,
@@ -83,6 +101,7 @@ int xl_cmd_run(int argc, char **argv)
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
     xl_autofree char *payload = NULL;
     bool given[6] = { false };
+    size_t failed = 0, jobs = 0;
     int opt, rc = XL_OK;
 
     xl_runner_opts_init(&o);
@@ -176,6 +195,8 @@ int xl_cmd_run(int argc, char **argv)
     if (o.progress != XL_PROGRESS_JSON)
         fprintf(stderr, "xenlab: run %s in %s\n", run.id, run.dir);
     rc = xl_runner_run(&run, &o);
+    if (!rc)
+        rc = count_failed(runs_dir, run.id, &failed, &jobs);
     if (!rc) {
         if (o.progress == XL_PROGRESS_JSON) {
             json_object *ev = json_object_new_object();
@@ -183,11 +204,17 @@ int xl_cmd_run(int argc, char **argv)
             xl_json_add(ev, "event", xl_json_str("finished"));
             xl_json_add(ev, "run", xl_json_str(run.id));
             xl_json_add(ev, "dir", xl_json_str(run.dir));
+            xl_json_add(ev, "guests", json_object_new_int64((int64_t)jobs));
+            xl_json_add(ev, "failed", json_object_new_int64((int64_t)failed));
             printf("%s\n", xl_json_compact(ev));
             json_object_put(ev);
         } else {
             printf("run %s finished: xenlab report %s (results in %s/results.json)\n", run.id, run.id, run.dir);
         }
+        /* A script must not take a run with a lost arm for a good one. */
+        if (failed)
+            rc = xl_error(XL_ERR_FAIL, "run %s: %zu of %zu guests failed (the reasons are in xenlab report %s)",
+                          run.id, failed, jobs, run.id);
     }
 out:
     xl_run_dispose(&run);

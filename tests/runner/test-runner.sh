@@ -87,8 +87,9 @@ cat > "$T/bad.json" <<'J'
 J
 start_launcher silent:silent garbage:junk
 "$X" run "$T/bad.json" --backend libvirt --uri test:///default --virt-type test --plain \
-    --clone-dir "$T/clones" --base tb --parallel 3 > "$T/bad.out" 2>&1
-ok $? "run with a hung and a broken guest still finishes"
+    --clone-dir "$T/clones" --base tb --parallel 3 > "$T/bad.out" 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "finished: xenlab report" "$T/bad.out" && grep -q "2 of 3 guests failed" "$T/bad.out"
+ok $? "run with a hung and a broken guest finishes, then exits 1 saying 2 of 3 guests failed (got $rc)"
 R=$XENLAB_RUNS_DIR/$(run_id_of "$T/bad.out")
 [ "$(count "$R/journal.jsonl" job:good)" = done ]; ok $? "the good arm is done"
 [ "$(count "$R/journal.jsonl" job:silent)" = failed ] && grep -q '"arm":"silent".*timed out' "$R/journal.jsonl"

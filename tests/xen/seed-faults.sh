@@ -42,6 +42,7 @@ check("destroyed guest: vm2 finished anyway", last_state(j, "vm2").get("state") 
       last_state(j, "vm2").get("state"))
 ok2 = [r for r in res if r["arm"] == "vm2" and r["status"] == "ok"]
 check("destroyed guest: all 6 of vm2's trials", len(ok2) == 6, len(ok2))
+check("destroyed guest: xenlab run exits 1 (a guest failed)", kv.get("destroy_exit") == "1", kv.get("destroy_exit"))
 
 j = journal(kv["kill_id"])
 res = json.load(open(os.path.join(runs, kv["kill_id"], "results.json")))["results"]
