@@ -77,7 +77,7 @@ static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     int pipefd[2] = { -1, -1 };
-    pid_t pid = -1;
+    pid_t pid = -1, group = -1;
     size_t cap = 0;
     double deadline = timeout_s > 0 ? xl_now() + timeout_s : 0;
     int rc, r_, status = 0, pipe_open;
@@ -125,12 +125,19 @@ static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t
         goto out;
     }
     pipe_open = capture;
+    group = pid;
     for (;;) {
         int timeout_ms = -1;
 
         if (deadline > 0) {
             double left = deadline - xl_now();
 
+            if (left <= 0 && (flags & XL_SPAWN_TERM_FIRST) && !r->timed_out) {
+                r->timed_out = 1;
+                kill(pid, SIGTERM);
+                deadline = xl_now() + XL_SPAWN_TERM_GRACE_S;
+                continue;
+            }
             if (left <= 0) {
                 r->timed_out = 1;
                 kill((flags & XL_SPAWN_NEW_PGROUP) ? -pid : pid, SIGKILL);
@@ -188,6 +195,9 @@ static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
     }
+    /* A child that left in its grace time may have left helpers in its group. */
+    if (r->timed_out && (flags & XL_SPAWN_NEW_PGROUP))
+        kill(-group, SIGKILL);
     fill_status(r, status);
     if (!r->out)
         r->out = xl_calloc(1, 1);

@@ -8,6 +8,11 @@
 #define XL_SPAWN_MERGE_STDERR 1u   /* capture stderr with stdout */
 #define XL_SPAWN_QUIET_STDERR 2u   /* send stderr to /dev/null */
 #define XL_SPAWN_NEW_PGROUP   4u   /* own process group, killed as a whole on timeout */
+/* At the deadline send SIGTERM first and SIGKILL only XL_SPAWN_TERM_GRACE_S
+ * later: for children that must clean up (a worker tearing down its
+ * container, a podman client removing its container). */
+#define XL_SPAWN_TERM_FIRST   8u
+#define XL_SPAWN_TERM_GRACE_S 5.0
 
 struct xl_spawn_result {
     int status;          /* as from waitpid */

@@ -146,7 +146,8 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
         }
         push(&a, xl_strdup(worker_argv[i]));
     }
-    rc = xl_spawn_capture(a.v, XL_SPAWN_NEW_PGROUP, timeout_s, MAX_OUTPUT, sr);
+    /* SIGTERM first: the engine client then stops and removes its container. */
+    rc = xl_spawn_capture(a.v, XL_SPAWN_NEW_PGROUP | XL_SPAWN_TERM_FIRST, timeout_s, MAX_OUTPUT, sr);
     if (rc)
         goto out;
     if (sr->exit_code == 137 && oom_killed(engine, id)) {

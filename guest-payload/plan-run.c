@@ -119,7 +119,9 @@ void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned tr
          * executable in, so the worker must start the container itself. */
         if (plan->in_container)
             argv_add_container(&argv, &plan->container);
-        rc = xl_spawn_capture(argv, XL_SPAWN_NEW_PGROUP, timeout, WORKER_MAX_OUTPUT, &sr);
+        /* At the trial's deadline SIGTERM first: the worker then removes its
+         * container (a SIGKILL would leave it running). */
+        rc = xl_spawn_capture(argv, XL_SPAWN_NEW_PGROUP | XL_SPAWN_TERM_FIRST, timeout, WORKER_MAX_OUTPUT, &sr);
     }
     if (rc) {
         xl_result_set_error(r, "%s", xl_error_message());
