@@ -151,28 +151,35 @@ out:
     return rc;
 }
 
+int xl_write_all(int fd, const char *buf, size_t len, const char *what)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        ssize_t r = write(fd, buf + off, len - off);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return xl_error_errno(XL_ERR_FAIL, errno, "%s: write", what);
+        off += (size_t)r;
+    }
+    return XL_OK;
+}
+
 int xl_write_file_atomic(const char *path, const char *buf, size_t len)
 {
     xl_autofree char *tmp = xl_asprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = -1, rc;
-    size_t off = 0;
 
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", tmp);
         goto out;
     }
-    while (off < len) {
-        ssize_t r = write(fd, buf + off, len - off);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: write", tmp);
-            goto out;
-        }
-        off += (size_t)r;
-    }
+    rc = xl_write_all(fd, buf, len, tmp);
+    if (rc)
+        goto out;
     if (fsync(fd) < 0) {
         rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", tmp);
         goto out;
@@ -216,18 +223,20 @@ int xl_mkdir_p(const char *dir)
     return XL_OK;
 }
 
-double xl_wall_now(void)
+static double clock_seconds(clockid_t clock)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double xl_wall_now(void)
+{
+    return clock_seconds(CLOCK_REALTIME);
 }
 
 double xl_now(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return clock_seconds(CLOCK_MONOTONIC);
 }

@@ -60,6 +60,8 @@ char *xl_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r);
 /* Writes the whole buffer, then fsync()s, to a temporary name renamed over path. */
 int xl_write_file_atomic(const char *path, const char *buf, size_t len);
+/* Writes all of buf to fd, retrying short writes and EINTR; `what` names fd in errors. */
+int xl_write_all(int fd, const char *buf, size_t len, const char *what);
 
 /* mkdir -p with mode 0755. */
 int xl_mkdir_p(const char *dir);

@@ -57,6 +57,11 @@ static void add_opt(json_object *ev, const char *key, const char *val)
     free(abs);
 }
 
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 /* How the run ended, replayed from its journal: the runner's own record. */
 static int count_failed(const char *runs_dir, const char *id, size_t *failed_r, size_t *jobs_r)
 {
@@ -229,7 +234,7 @@ int xl_cmd_runs(int argc, char **argv)
     int rc;
 
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        bool help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+        bool help = is_help(argv[1]);
 
         fputs("usage: xenlab runs [RUNS-DIR]\n", help ? stdout : stderr);
         return help ? 0 : 2;
@@ -270,7 +275,7 @@ int xl_cmd_clean(int argc, char **argv)
     xl_runner_opts_init(&o);
     xl_run_init(&run);
     if (argc < 2 || argc > 4 || argv[1][0] == '-' || (argc == 4 && strcmp(argv[2], "--backend") != 0)) {
-        bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+        bool help = argc == 2 && is_help(argv[1]);
 
         fputs("usage: xenlab clean ID [--backend libxl|libvirt]\n", help ? stdout : stderr);
         return help ? 0 : 2;

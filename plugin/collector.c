@@ -9,6 +9,7 @@
 #include <xenstore.h>
 
 #include "json-util.h"
+#include "runstore.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -172,30 +173,11 @@ static json_object *event_obj(const struct dom *d, const char *event)
     return o;
 }
 
-/* One line, written whole and fsync'd: a line on disk is a line acknowledged.
- * "t" is dom0's clock when it was taken: against a result's "ended" (the
- * guest's clock) it gives the collector's latency. */
+/* Its "t" (dom0's clock) against a result's "ended" (the guest's) gives the
+ * collector's latency. */
 static int journal_append(struct xl_collector *c, json_object *o)
 {
-    xl_autofree char *line = NULL;
-    size_t len, off = 0;
-
-    xl_json_add(o, "t", xl_json_time(xl_wall_now()));
-    line = xl_asprintf("%s\n", xl_json_compact(o));
-    len = strlen(line);
-
-    while (off < len) {
-        ssize_t r = write(c->journal, line + off, len - off);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return xl_error_errno(XL_ERR_FAIL, errno, "%s: append", c->journal_path);
-        off += (size_t)r;
-    }
-    if (fsync(c->journal) < 0)
-        return xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", c->journal_path);
-    return XL_OK;
+    return xl_journal_append(c->journal, c->journal_path, o);
 }
 
 static int invalid(struct xl_collector *c, struct dom *d, long slot, const char *reason)

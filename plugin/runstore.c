@@ -300,31 +300,24 @@ const char *xl_run_started_opt(const struct xl_run *r, const char *key)
     return r->started ? str_field(r->started, key) : NULL;
 }
 
-int xl_run_log(struct xl_run *r, json_object *ev)
+int xl_journal_append(int fd, const char *path, json_object *ev)
 {
-    const char *text;
     xl_autofree char *line = NULL;
-    size_t len, off = 0;
-    int rc = XL_OK;
 
     xl_json_add(ev, "t", xl_json_time(xl_wall_now()));
-    text = xl_json_compact(ev);
-    line = xl_asprintf("%s\n", text);
-    len = strlen(line);
-    /* One write(): O_APPEND keeps lines whole beside the collector's. */
-    while (off < len) {
-        ssize_t n = write(r->journal_fd, line + off, len - off);
+    line = xl_asprintf("%s\n", xl_json_compact(ev));
+    /* One write() (O_APPEND) keeps the runner's and the collector's lines whole. */
+    if (xl_write_all(fd, line, strlen(line), path))
+        return XL_ERR_FAIL;
+    if (fsync(fd) < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", path);
+    return XL_OK;
+}
 
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: write", r->journal_path);
-            break;
-        }
-        off += (size_t)n;
-    }
-    if (!rc && fsync(r->journal_fd) < 0)
-        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", r->journal_path);
+int xl_run_log(struct xl_run *r, json_object *ev)
+{
+    int rc = xl_journal_append(r->journal_fd, r->journal_path, ev);
+
     if (!rc)
         replay_event(r, ev);
     json_object_put(ev);

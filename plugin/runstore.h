@@ -78,6 +78,10 @@ int xl_run_open(const char *runs_dir, const char *id, struct xl_run *r);
 
 /* Appends one event (adds "t") and fsyncs; takes ownership of ev. */
 int xl_run_log(struct xl_run *r, json_object *ev);
+/* Appends ev as one line to the journal open (O_APPEND) on fd, with "t" =
+ * dom0's wall clock, and fsyncs it: a line on disk is a line acknowledged.
+ * The runner (xl_run_log) and the collector both write through it. */
+int xl_journal_append(int fd, const char *path, json_object *ev);
 int xl_run_log_job(struct xl_run *r, const struct xl_run_job *j, const char *state, int domain,
                    const char *reason);
 int xl_run_log_resource(struct xl_run *r, struct xl_run_job *j, bool created, const char *kind,

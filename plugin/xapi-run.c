@@ -32,9 +32,7 @@ static const char *xenlab_bin(void)
 static int spec_to_file(const char *runs_dir, const char *spec, char **path_r)
 {
     xl_autofree char *tmpl = xl_asprintf("%s/.xapi-spec-XXXXXX", runs_dir);
-    size_t len = strlen(spec), off = 0;
     xl_autofd int fd = -1;
-    ssize_t r;
     int rc;
 
     rc = xl_mkdir_p(runs_dir);
@@ -43,16 +41,10 @@ static int spec_to_file(const char *runs_dir, const char *spec, char **path_r)
     fd = mkostemp(tmpl, O_CLOEXEC);
     if (fd < 0)
         return xl_error_errno(XL_ERR_FAIL, errno, "%s", tmpl);
-    while (off < len) {
-        r = write(fd, spec + off, len - off);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", tmpl);
-            unlink(tmpl);
-            return rc;
-        }
-        off += (size_t)r;
+    rc = xl_write_all(fd, spec, strlen(spec), tmpl);
+    if (rc) {
+        unlink(tmpl);
+        return rc;
     }
     *path_r = xl_steal_pointer(&tmpl);
     return XL_OK;
