@@ -25,16 +25,11 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "xs-test-util.h"
+
 #define JUNK_KEYS 5000
 
 static struct xs_handle *xs;
-
-static const char *errno_name(int e)
-{
-    const char *n = strerrorname_np(e);
-
-    return n ? n : "unknown-errno";
-}
 
 static bool put_len(const char *path, const char *value, size_t len)
 {
@@ -43,7 +38,7 @@ static bool put_len(const char *path, const char *value, size_t len)
 
 static bool put(const char *path, const char *value)
 {
-    return put_len(path, value, strlen(value));
+    return xst_put(xs, path, value);
 }
 
 /* Guest-side record of one outcome, kept until the quota is free again. */
@@ -69,20 +64,6 @@ static char *get(const char *path)
     unsigned len = 0;
 
     return xs_read(xs, XBT_NULL, path, &len);
-}
-
-/* Block on the watch until `path` exists; returns its value. */
-static char *wait_for(const char *path)
-{
-    char *v;
-
-    while ((v = get(path)) == NULL) {
-        unsigned n;
-        char **ev = xs_read_watch(xs, &n);
-
-        free(ev);
-    }
-    return v;
 }
 
 static void clock_pings(void)
@@ -158,7 +139,7 @@ static bool denied_probes(unsigned victim)
             ok = put(probes[i].path, "{\"xenlab\":\"plan/1\",\"guest\":\"was here\"}");
         if (ok || errno != EACCES)
             all_denied = false;
-        note(probes[i].name, ok ? "ALLOWED" : errno_name(errno));
+        note(probes[i].name, ok ? "ALLOWED" : xst_errno_name(errno));
     }
     return all_denied;
 }
@@ -211,10 +192,10 @@ static void garbage(unsigned *seq)
         snprintf(key, sizeof(key), "data/xenlab/result/%u", 7 + i);
         errno = 0;
         snprintf(name, sizeof(name), "oversize-%zu", sizes[i]);
-        note(name, put_len(key, big, sizes[i]) ? "stored" : errno_name(errno));
+        note(name, put_len(key, big, sizes[i]) ? "stored" : xst_errno_name(errno));
     }
     errno = 0;
-    note("oversize-error-2000", put_len("data/xenlab/error", big, 2000) ? "stored" : errno_name(errno));
+    note("oversize-error-2000", put_len("data/xenlab/error", big, 2000) ? "stored" : xst_errno_name(errno));
     commit_marker(seq);
 }
 
@@ -241,7 +222,7 @@ static void junk(unsigned *seq)
     note("junk-written", v);
     snprintf(v, sizeof(v), "%u", refused);
     note("junk-refused", v);
-    note("junk-errno", first_errno ? errno_name(first_errno) : "none");
+    note("junk-errno", first_errno ? xst_errno_name(first_errno) : "none");
 }
 
 int main(void)
@@ -263,7 +244,15 @@ int main(void)
     }
     put("data/xenlab-test/ready", "1");
     clock_pings();
-    v = wait_for("xenlab-test/victim");
+    {
+        unsigned len;
+
+        v = xst_wait_read(xs, "xenlab-test/victim", 0, &len);
+    }
+    if (!v) {
+        printf("xs-guest-hostile: waiting for xenlab-test/victim: %s\n", strerror(errno));
+        return 2;
+    }
     victim = (unsigned)strtoul(v, NULL, 10);
     free(v);
 

@@ -11,16 +11,7 @@
 #include <string.h>
 #include <xenstore.h>
 
-static bool put(struct xs_handle *xs, const char *path, const char *value)
-{
-    return xs_write(xs, XBT_NULL, path, value, (unsigned int)strlen(value));
-}
-
-static const char *errno_name(int e)
-{
-    const char *n = strerrorname_np(e);
-    return n != NULL ? n : "unknown-errno";
-}
+#include "xs-test-util.h"
 
 int main(void)
 {
@@ -38,7 +29,7 @@ int main(void)
         return 2;
     }
     /* Relative paths are relative to this domain's home, /local/domain/<domid>. */
-    if (!put(xs, "data/xenlab-test/hello", "world")) {
+    if (!xst_put(xs, "data/xenlab-test/hello", "world")) {
         printf("xs-guest-probe: writing data/xenlab-test/hello: %s\n", strerror(errno));
         xs_close(xs);
         return 1;
@@ -47,17 +38,17 @@ int main(void)
     bool all_denied = true;
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
         errno = 0;
-        bool ok = put(xs, probes[i].path, "guest-was-here");
-        const char *outcome = ok ? "ALLOWED" : errno_name(errno);
+        bool ok = xst_put(xs, probes[i].path, "guest-was-here");
+        const char *outcome = ok ? "ALLOWED" : xst_errno_name(errno);
         if (ok || errno != EACCES)
             all_denied = false;
         printf("xs-guest-probe: write %s: %s\n", probes[i].path, outcome);
         char key[128];
         snprintf(key, sizeof key, "data/xenlab-test/%s", probes[i].key);
-        if (!put(xs, key, outcome))
+        if (!xst_put(xs, key, outcome))
             all_denied = false;
     }
-    bool done = put(xs, "data/xenlab-test/done", all_denied ? "ok" : "fail");
+    bool done = xst_put(xs, "data/xenlab-test/done", all_denied ? "ok" : "fail");
     xs_close(xs);
     return done && all_denied ? 0 : 1;
 }

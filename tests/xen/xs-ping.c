@@ -7,7 +7,9 @@
  * ping, tests/xen/xs-guest-hostile.c), note dom0's clock again (t2).  The guest's
  * offset is pong - (t0 + t2) / 2, known to within half the round trip; the
  * sample with the shortest round trip is printed as "offset_ms=X rtt_ms=Y".
- * Exits 1 when the guest does not answer within 60 s, 2 on other errors. */
+ * Exits 1 when the guest does not answer within 60 s, 2 on other errors.
+ * The watch on the pong is set before t0 (so not xst_wait_read, which sets it
+ * after a first read): the round trip then holds only the ping and the answer. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>

@@ -7,37 +7,12 @@
  * XenStore watch, so it answers as soon as the node appears.  Built from this tree
  * and run in the testbed's dom0 by tests/xen. */
 #include <errno.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <xenstore.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* 0: got it (value printed); 1: absent; 2: error. */
-static int try_read(struct xs_handle *xs, const char *path)
-{
-    unsigned int len = 0;
-    char *v = xs_read(xs, XBT_NULL, path, &len);
-    if (v != NULL) {
-        fwrite(v, 1, len, stdout);
-        putchar('\n');
-        free(v);
-        return 0;
-    }
-    if (errno == ENOENT)
-        return 1;
-    fprintf(stderr, "xs-read: %s: %s\n", path, strerror(errno));
-    return 2;
-}
+#include "xs-test-util.h"
 
 int main(int argc, char **argv)
 {
@@ -63,34 +38,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "xs-read: cannot open XenStore: %s\n", strerror(errno));
         return 2;
     }
-    int rc = try_read(xs, path);
-    if (rc == 1 && wait > 0) {
-        double deadline = now() + wait;
-        if (!xs_watch(xs, path, "xs-read")) {
-            fprintf(stderr, "xs-read: watch %s: %s\n", path, strerror(errno));
-            xs_close(xs);
-            return 2;
-        }
-        while (rc == 1) {
-            double left = deadline - now();
-            if (left <= 0)
-                break;
-            struct pollfd p = { .fd = xs_fileno(xs), .events = POLLIN };
-            int n = poll(&p, 1, (int)(left * 1000) + 1);
-            if (n < 0 && errno != EINTR) {
-                fprintf(stderr, "xs-read: poll: %s\n", strerror(errno));
-                rc = 2;
-                break;
-            }
-            if (n > 0) {
-                unsigned int num;
-                char **ev = xs_read_watch(xs, &num);
-                free(ev);
-            }
-            rc = try_read(xs, path);
-        }
-        if (rc == 1)
+    unsigned int len = 0;
+    /* --wait 0 (or none) is one read, not a wait for ever. */
+    char *v = wait > 0 ? xst_wait_read(xs, path, wait, &len) : xs_read(xs, XBT_NULL, path, &len);
+    int rc = 0;
+    if (v != NULL) {
+        fwrite(v, 1, len, stdout);
+        putchar('\n');
+        free(v);
+    } else if (errno == ENOENT) {
+        if (wait > 0)
             fprintf(stderr, "xs-read: %s: still absent after %gs\n", path, wait);
+        rc = 1;
+    } else {
+        fprintf(stderr, "xs-read: %s: %s\n", path, strerror(errno));
+        rc = 2;
     }
     xs_close(xs);
     return rc;
