@@ -231,6 +231,13 @@ static double clock_seconds(clockid_t clock)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+const char *xl_state_dir(void)
+{
+    const char *d = getenv("XENLAB_STATE_DIR");
+
+    return d && *d ? d : "/var/lib/xenlab";
+}
+
 double xl_wall_now(void)
 {
     return clock_seconds(CLOCK_REALTIME);

@@ -70,5 +70,7 @@ int xl_mkdir_p(const char *dir);
 double xl_now(void);
 /* Seconds since the Epoch (CLOCK_REALTIME): for records, never for intervals. */
 double xl_wall_now(void);
+/* $XENLAB_STATE_DIR, or /var/lib/xenlab: the root of bases, clones and runs. */
+const char *xl_state_dir(void);
 
 #define XL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

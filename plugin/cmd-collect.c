@@ -157,6 +157,7 @@ int xl_cmd_collect(int argc, char **argv)
         if (!rc) {
             d.nr_slots = xl_plan_nr_slots(&plan);
             d.max_trials = plan.policy.max_trials;
+            d.plan = &plan;
             if (!d.arm)
                 d.arm = plan.arm;
             rc = xl_collector_add(c, &d);

@@ -6,17 +6,17 @@
 #include <time.h>
 
 #include "commands.h"
+#include "journal.h"
 #include "json-util.h"
 #include "report.h"
 #include "xl-util.h"
 
-#define DEFAULT_RUNS_DIR "/var/lib/xenlab/runs"
 #define MAX_REPORT (256 * 1024 * 1024)
 
 static const char usage_text[] =
     "usage: xenlab report [--format md|csv|json|pts|html] [--arms A,B,...] [--ratio A/B] [--output FILE]\n"
     "                     ID|PATH...\n"
-    "  ID:   a run id, the run directory ${XENLAB_RUNS_DIR:-" DEFAULT_RUNS_DIR "}/ID\n"
+    "  ID:   a run id, the run directory ${XENLAB_RUNS_DIR:-${XENLAB_STATE_DIR:-/var/lib/xenlab}/runs}/ID\n"
     "  PATH: result documents (JSON lines or a JSON array) or a run directory\n"
     "  pts:  a Phoronix Test Suite composite.xml; html: one self-contained page\n";
 
@@ -31,7 +31,6 @@ static const struct {
 /* A bare name that is not an existing path is a run id. */
 static int resolve(const char *arg, char **path_r, bool *is_run_r)
 {
-    const char *dir = getenv("XENLAB_RUNS_DIR");
     struct stat st;
 
     *is_run_r = false;
@@ -41,7 +40,7 @@ static int resolve(const char *arg, char **path_r, bool *is_run_r)
     }
     if (!*arg || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
         return xl_error(XL_ERR_INVAL, "report: \"%s\" is not a run id", arg);
-    *path_r = xl_asprintf("%s/%s", dir && *dir ? dir : DEFAULT_RUNS_DIR, arg);
+    *path_r = xl_asprintf("%s/%s", xl_runs_dir(), arg);
     *is_run_r = true;
     if (stat(*path_r, &st) < 0) {
         int rc = xl_error(XL_ERR_INVAL, "report: %s: no such file, and no run directory %s", arg, *path_r);
@@ -51,6 +50,59 @@ static int resolve(const char *arg, char **path_r, bool *is_run_r)
         return rc;
     }
     return XL_OK;
+}
+
+/* Each job's last state and reason, from a run directory's journal. */
+static void note_job(void *opaque, json_object *ev)
+{
+    const char *job = xl_journal_str(ev, "job"), *state = xl_journal_str(ev, "state");
+    json_object *o;
+
+    if (!xl_journal_is(ev, "job") || !job || !state)
+        return;
+    o = json_object_new_object();
+    xl_json_add(o, "state", xl_json_str(state));
+    if (xl_journal_str(ev, "reason"))
+        xl_json_add(o, "reason", xl_json_str(xl_journal_str(ev, "reason")));
+    xl_json_add(opaque, job, o);
+}
+
+/* Why a run directory has no results: its guests failed, each for its
+ * reason. NULL if the journal does not say so. */
+static char *failed_jobs(const char *path)
+{
+    xl_autofree char *journal = xl_asprintf("%s/" XL_JOURNAL_NAME, path);
+    json_object *jobs = json_object_new_object();
+    char *text = NULL;
+    size_t failed = 0;
+
+    if (xl_journal_read(journal, note_job, jobs, NULL) == XL_OK) {
+        json_object_object_foreach(jobs, name, o) {
+            const char *state = xl_journal_str(o, "state"), *reason = xl_journal_str(o, "reason");
+            char *more;
+
+            if (strcmp(state, "failed") != 0)
+                continue;
+            more = xl_asprintf("%s%s%s: %s", text ? text : "", text ? "; " : "", name, reason ? reason : "no reason given");
+            free(text);
+            text = more;
+            failed++;
+        }
+    }
+    xl_error_clear();
+    if (text && failed == (size_t)json_object_object_length(jobs)) {
+        char *all = xl_asprintf("all %zu guests failed: %s", failed, text);
+
+        free(text);
+        text = all;
+    } else if (text) {
+        char *some = xl_asprintf("%zu of %d guests failed: %s", failed, json_object_object_length(jobs), text);
+
+        free(text);
+        text = some;
+    }
+    json_object_put(jobs);
+    return text;
 }
 
 /* The title: the experiment's name from the run's spec.json when there is
@@ -141,6 +193,7 @@ int xl_cmd_report(int argc, char **argv)
     }
     for (i = optind; i < argc && !rc; i++) {
         xl_autofree char *path = NULL;
+        size_t before = rep.nr_rows;
         bool is_run;
 
         rc = resolve(argv[i], &path, &is_run);
@@ -148,6 +201,12 @@ int xl_cmd_report(int argc, char **argv)
             rc = xl_report_load(&rep, path);
         if (!rc)
             set_title(&rep, path, argv[i]);
+        if (!rc && rep.nr_rows == before && argc - optind == 1) {
+            xl_autofree char *why = failed_jobs(path);
+
+            if (why)
+                rc = xl_error(XL_ERR_FAIL, "report: run %s has no results: %s", argv[i], why);
+        }
     }
     if (!rc && rep.nr_rows == 0)
         rc = xl_error(XL_ERR_INVAL, "report: no result documents found in the given paths");

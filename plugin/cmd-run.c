@@ -167,12 +167,7 @@ int xl_cmd_run(int argc, char **argv)
             if (!given[k] && xl_run_started_opt(&run, keys[k]))
                 *fill[k] = xl_run_started_opt(&run, keys[k]);
         if (!rc) {
-            json_object *ev = json_object_new_object();
-
-            xl_json_add(ev, "event", xl_json_str("run"));
-            xl_json_add(ev, "state", xl_json_str("resumed"));
-            xl_json_add(ev, "pid", json_object_new_int((int)getpid()));
-            rc = xl_run_log(&run, ev);
+            rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
         }
     } else {
         if (optind + 1 != argc) {
@@ -181,11 +176,8 @@ int xl_cmd_run(int argc, char **argv)
         }
         rc = xl_run_create(runs_dir, argv[optind], &run);
         if (!rc) {
-            json_object *ev = json_object_new_object();
+            json_object *ev = xl_journal_ev_run("started", (int)getpid());
 
-            xl_json_add(ev, "event", xl_json_str("run"));
-            xl_json_add(ev, "state", xl_json_str("started"));
-            xl_json_add(ev, "pid", json_object_new_int((int)getpid()));
             add_opt(ev, "backend", o.backend);
             add_opt(ev, "uri", o.uri);
             add_opt(ev, "virt_type", o.virt_type);
@@ -226,44 +218,149 @@ out:
     return rc ? xl_cli_fail(rc) : 0;
 }
 
+static const char runs_usage[] =
+    "usage: xenlab runs [--json] [RUNS-DIR]\n"
+    "  one line per run: its state (the last \"run\" event: started, resumed, finished,\n"
+    "  failed with its reason, or pending), guests done and failed, results had/slots.\n"
+    "  --json: the same as one JSON array of {\"id\",\"name\",\"state\",\"reason\",\"guests\",\n"
+    "  \"done\",\"failed\",\"results\",\"slots\",\"torn\",\"nul_runs\"} (torn and nul_runs: journal\n"
+    "  lines its reader skipped); an unreadable run has \"error\" instead.\n";
+
+/* One run's line of `xenlab runs`, or its object for --json. */
+static json_object *run_summary(const char *runs_dir, const char *id)
+{
+    json_object *o = json_object_new_object();
+    struct xl_run run;
+    size_t j, done = 0, failed = 0, have = 0, slots = 0;
+
+    xl_json_add(o, "id", xl_json_str(id));
+    xl_run_init(&run);
+    if (xl_run_open(runs_dir, id, &run) == XL_OK) {
+        for (j = 0; j < run.nr_jobs; j++) {
+            done += strcmp(run.jobs[j].state, "done") == 0;
+            failed += strcmp(run.jobs[j].state, "failed") == 0;
+            have += run.jobs[j].nr_have;
+            slots += run.jobs[j].nr_slots;
+        }
+        xl_json_add(o, "name", xl_json_str(run.spec.name ? run.spec.name : ""));
+        xl_json_add(o, "state", xl_json_str(run.run_state[0] ? run.run_state : "pending"));
+        if (run.run_reason)
+            xl_json_add(o, "reason", xl_json_str(run.run_reason));
+        xl_json_add(o, "guests", json_object_new_int64((int64_t)run.nr_jobs));
+        xl_json_add(o, "done", json_object_new_int64((int64_t)done));
+        xl_json_add(o, "failed", json_object_new_int64((int64_t)failed));
+        xl_json_add(o, "results", json_object_new_int64((int64_t)have));
+        xl_json_add(o, "slots", json_object_new_int64((int64_t)slots));
+        xl_json_add(o, "torn", json_object_new_int64((int64_t)run.stats.torn));
+        xl_json_add(o, "nul_runs", json_object_new_int64((int64_t)run.stats.nul_runs));
+    } else {
+        xl_json_add(o, "error", xl_json_str(xl_error_message()));
+        xl_error_clear();
+    }
+    xl_run_dispose(&run);
+    return o;
+}
+
+static int64_t summary_int(json_object *o, const char *key)
+{
+    return xl_journal_int(o, key, 0);
+}
+
 int xl_cmd_runs(int argc, char **argv)
 {
-    const char *runs_dir = argc > 1 ? argv[1] : xl_runs_dir();
+    const char *runs_dir = xl_runs_dir();
+    json_object *list = json_object_new_array();
+    bool json = false;
     char **ids = NULL;
     size_t n = 0, i;
-    int rc;
+    int a, rc;
 
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        bool help = is_help(argv[1]);
+    for (a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--json") == 0) {
+            json = true;
+        } else if (argv[a][0] != '-' && a == argc - 1) {
+            runs_dir = argv[a];
+        } else {
+            bool help = is_help(argv[a]);
 
-        fputs("usage: xenlab runs [RUNS-DIR]\n", help ? stdout : stderr);
-        return help ? 0 : 2;
+            json_object_put(list);
+            fputs(runs_usage, help ? stdout : stderr);
+            return help ? 0 : 2;
+        }
     }
     rc = xl_run_list(runs_dir, &ids, &n);
-    if (rc)
+    if (rc) {
+        json_object_put(list);
         return xl_cli_fail(rc);
+    }
     for (i = 0; i < n; i++) {
-        struct xl_run run;
-        size_t j, done = 0, failed = 0, have = 0, slots = 0;
+        json_object *o = run_summary(runs_dir, ids[i]);
+        const char *state = xl_journal_str(o, "state"), *reason = xl_journal_str(o, "reason");
 
-        xl_run_init(&run);
-        if (xl_run_open(runs_dir, ids[i], &run) == XL_OK) {
-            for (j = 0; j < run.nr_jobs; j++) {
-                done += strcmp(run.jobs[j].state, "done") == 0;
-                failed += strcmp(run.jobs[j].state, "failed") == 0;
-                have += run.jobs[j].nr_have;
-                slots += run.jobs[j].nr_slots;
-            }
-            printf("%-24s %-28s guests %zu done %zu failed of %zu, results %zu/%zu\n", ids[i], run.spec.name,
-                   done, failed, run.nr_jobs, have, slots);
+        if (json) {
+            json_object_array_add(list, o);
         } else {
-            printf("%-24s (unreadable: %s)\n", ids[i], xl_error_message());
+            if (xl_journal_str(o, "error"))
+                printf("%-24s (unreadable: %s)\n", ids[i], xl_journal_str(o, "error"));
+            else
+                printf("%-24s %-28s %s%s%s, guests %lld done %lld failed of %lld, results %lld/%lld\n", ids[i],
+                       xl_journal_str(o, "name"), state, reason ? ": " : "", reason ? reason : "",
+                       (long long)summary_int(o, "done"), (long long)summary_int(o, "failed"),
+                       (long long)summary_int(o, "guests"), (long long)summary_int(o, "results"),
+                       (long long)summary_int(o, "slots"));
+            json_object_put(o);
         }
-        xl_run_dispose(&run);
         free(ids[i]);
     }
     free(ids);
+    if (json)
+        printf("%s\n", json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(list);
     return 0;
+}
+
+static const char journal_usage[] =
+    "usage: xenlab journal ID [RUNS-DIR]\n"
+    "  the run's journal as one JSON object: {\"run\":ID,\"events\":[...],\"torn\":N,\"nul_runs\":M},\n"
+    "  events in journal order (the fields of each are in plugin/journal.h); torn and\n"
+    "  nul_runs count the damaged lines and NUL runs the reader skipped.\n";
+
+static void collect_event(void *opaque, json_object *ev)
+{
+    json_object_array_add(opaque, json_object_get(ev));
+}
+
+int xl_cmd_journal(int argc, char **argv)
+{
+    struct xl_journal_stats st;
+    struct xl_run run;
+    json_object *out, *events;
+    int rc;
+
+    if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
+        bool help = argc == 2 && is_help(argv[1]);
+
+        fputs(journal_usage, help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    xl_run_init(&run);
+    rc = xl_run_open(argc == 3 ? argv[2] : xl_runs_dir(), argv[1], &run);
+    if (rc) {
+        xl_run_dispose(&run);
+        return xl_cli_fail(rc);
+    }
+    events = json_object_new_array();
+    rc = xl_journal_read(run.journal_path, collect_event, events, &st);
+    out = json_object_new_object();
+    xl_json_add(out, "run", xl_json_str(run.id));
+    xl_json_add(out, "events", events);
+    xl_json_add(out, "torn", json_object_new_int64((int64_t)st.torn));
+    xl_json_add(out, "nul_runs", json_object_new_int64((int64_t)st.nul_runs));
+    if (!rc)
+        printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(out);
+    xl_run_dispose(&run);
+    return rc ? xl_cli_fail(rc) : 0;
 }
 
 int xl_cmd_clean(int argc, char **argv)

@@ -8,8 +8,9 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "journal.h"
 #include "json-util.h"
-#include "runstore.h"
+#include "plan.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -45,6 +46,9 @@ struct dom {
     bool said_range, said_listing, said_state;
     enum dom_status status;
     char *reason;
+    char *job;
+    struct xl_result *expect;  /* per plan item: the labels its results must have */
+    size_t nr_expect;
 };
 
 struct xl_collector {
@@ -64,6 +68,10 @@ struct xl_collector {
 static void dom_dispose(struct dom *d)
 {
     free(d->arm);
+    free(d->job);
+    for (size_t i = 0; i < d->nr_expect; i++)
+        xl_result_dispose(&d->expect[i]);
+    free(d->expect);
     free(d->home);
     free(d->watch);
     free(d->slot);
@@ -81,11 +89,9 @@ int xl_collector_new(const char *journal, const struct xl_collector_ops *ops, vo
     c->ops = ops;
     c->opaque = opaque;
     c->journal_path = xl_strdup(journal);
-    c->journal = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (c->journal < 0) {
-        rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", journal);
+    rc = xl_journal_open(journal, &c->journal);
+    if (rc)
         goto out;
-    }
     c->xs = xs_open(0);
     if (!c->xs) {
         rc = xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore");
@@ -132,6 +138,15 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     memset(m, 0, sizeof(*m));
     m->domid = d->domid;
     m->arm = d->arm ? xl_strdup(d->arm) : NULL;
+    m->job = d->job ? xl_strdup(d->job) : NULL;
+    if (d->plan && d->plan->nr_items) {
+        m->nr_expect = d->plan->nr_items;
+        m->expect = xl_calloc(m->nr_expect, sizeof(*m->expect));
+        for (size_t i = 0; i < m->nr_expect; i++) {
+            xl_result_init(&m->expect[i]);
+            xl_result_set_bench(&m->expect[i], &d->plan->items[i]);
+        }
+    }
     m->home = xl_xs_home(d->domid);
     m->watch = xl_xs_path(m->home, XL_XS_DATA);
     snprintf(m->token, sizeof(m->token), "d%zu", c->nr_doms);
@@ -164,13 +179,7 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
 
 static json_object *event_obj(const struct dom *d, const char *event)
 {
-    json_object *o = json_object_new_object();
-
-    xl_json_add(o, "event", xl_json_str(event));
-    xl_json_add(o, "domain", json_object_new_int64(d->domid));
-    if (d->arm)
-        xl_json_add(o, "arm", xl_json_str(d->arm));
-    return o;
+    return xl_journal_ev_guest(event, d->domid, d->job, d->arm);
 }
 
 /* Its "t" (dom0's clock) against a result's "ended" (the guest's) gives the
@@ -239,6 +248,36 @@ int xl_collector_parse_result(const char *text, size_t len, const char *what, co
     return XL_OK;
 }
 
+/* dom0 labels a row from its own plan: a result must carry the benchmark,
+ * variant, label, unit and direction of the plan item its slot belongs to,
+ * or one guest could relabel (or re-unit) another arm's row. */
+static int check_labels(const struct dom *d, size_t slot, const char *what, const struct xl_result *r)
+{
+    const struct xl_result *e;
+    const char *field = NULL;
+
+    if (!d->nr_expect || !d->max_trials)
+        return XL_OK;
+    if (slot / d->max_trials >= d->nr_expect)
+        return xl_error(XL_ERR_GUEST, "%s: slot %zu is past the plan's %zu items", what, slot, d->nr_expect);
+    e = &d->expect[slot / d->max_trials];
+    if (strcmp(r->benchmark, e->benchmark) != 0)
+        field = "benchmark";
+    else if (strcmp(r->variant, e->variant) != 0)
+        field = "variant";
+    else if (strcmp(r->label, e->label) != 0)
+        field = "label";
+    else if (strcmp(r->unit, e->unit) != 0)
+        field = "unit";
+    else if (r->lower_is_better != e->lower_is_better)
+        field = "better";
+    if (field)
+        return xl_error(XL_ERR_GUEST, "%s: %s is not the plan's for slot %zu (%s/%s, \"%s\", %s, %s is better)",
+                        what, field, slot, e->benchmark, e->variant, e->label, e->unit,
+                        e->lower_is_better ? "lower" : "higher");
+    return XL_OK;
+}
+
 /* With adaptive trials a guest stops an item between trials and max_trials:
  * complete when every item has at least its first min_trials results. */
 static bool enough_trials(const struct dom *d)
@@ -273,6 +312,8 @@ static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
     xl_result_init(&r);
     if (!rc)
         rc = xl_collector_parse_result(text, len, path, d->arm, d->max_trials, slot, &r);
+    if (!rc)
+        rc = check_labels(d, slot, path, &r);
     if (rc) {
         xl_autofree char *reason = xl_strdup(xl_error_message());
 

@@ -21,13 +21,7 @@
  * collector looks at every running domain once when it catches up, and a
  * domain gets one last look before it is failed for its timeout. Neither is
  * periodic: an idle collector sleeps in poll until an event or a deadline.
- *
- * Journal lines (JSON, one per line):
- *   {"event":"result","domain":5,"arm":"vm1","slot":3,"result":{...}}
- *   {"event":"invalid","domain":5,"arm":"vm1","slot":3,"reason":"..."}   (slot absent
- *        when the reason is not about one slot)
- *   {"event":"domain","domain":5,"arm":"vm1","status":"done"|"failed","results":k,
- *    "slots":n,"reason":"..."} */
+ * Its journal lines (result, invalid, domain) are documented in journal.h. */
 #pragma once
 
 #include <stdbool.h>
@@ -36,10 +30,13 @@
 #include "result.h"
 
 struct xl_collector;
+struct xl_plan;
 
 struct xl_collect_domain {
     unsigned domid;
     const char *arm;          /* label for the journal, checked against results; NULL: any */
+    const char *job;          /* the runner's job, journalled with each event; NULL: none */
+    const struct xl_plan *plan; /* its items' labels are checked against results; NULL: not */
     size_t nr_slots;          /* xl_plan_nr_slots() of its plan, 1..XL_XS_MAX_SLOTS */
     unsigned max_trials;      /* the plan's max_trials: result.trial must match the slot; 0: unchecked */
     double timeout_s;         /* fails this long after xl_collector_add; 0: never */

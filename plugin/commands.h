@@ -14,6 +14,7 @@ int xl_cmd_collect(int argc, char **argv);
 int xl_cmd_report(int argc, char **argv);
 int xl_cmd_run(int argc, char **argv);
 int xl_cmd_runs(int argc, char **argv);
+int xl_cmd_journal(int argc, char **argv);
 int xl_cmd_clean(int argc, char **argv);
 int xl_cmd_spec(int argc, char **argv);
 

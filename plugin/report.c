@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "journal.h"
 #include "json-util.h"
 #include "report-writers.h"
 #include "xl-util.h"
@@ -208,6 +209,31 @@ static int load_file(struct xl_report *rep, const char *path)
     return XL_OK;
 }
 
+struct journal_ctx {
+    struct xl_report *rep;
+    const char *path;
+    int rc;
+};
+
+static void journal_result(void *opaque, json_object *ev)
+{
+    struct journal_ctx *ctx = opaque;
+
+    if (!ctx->rc && xl_journal_is(ev, "result"))
+        ctx->rc = add_json(ctx->rep, ev, ctx->path);
+}
+
+/* A run's journal without results.json (the run was stopped): its result
+ * events, read as the runner reads them, torn lines skipped. */
+static int load_journal(struct xl_report *rep, const char *dir)
+{
+    xl_autofree char *path = xl_asprintf("%s/" XL_JOURNAL_NAME, dir);
+    struct journal_ctx ctx = { rep, path, XL_OK };
+    int rc = xl_journal_read(path, journal_result, &ctx, NULL);
+
+    return rc ? rc : ctx.rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -219,6 +245,7 @@ static int load_dir(struct xl_report *rep, const char *path)
     char **names = NULL;
     size_t n = 0, i;
     struct dirent *de;
+    bool have_journal = false;
     DIR *d;
     int rc = XL_OK;
 
@@ -230,7 +257,9 @@ static int load_dir(struct xl_report *rep, const char *path)
     while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
 
-        if (l > 6 && strcmp(de->d_name + l - 6, ".jsonl") == 0) {
+        if (strcmp(de->d_name, XL_JOURNAL_NAME) == 0) {
+            have_journal = true;
+        } else if (l > 6 && strcmp(de->d_name + l - 6, ".jsonl") == 0) {
             names = xl_realloc(names, (n + 1) * sizeof(*names));
             names[n++] = xl_asprintf("%s/%s", path, de->d_name);
         }
@@ -243,7 +272,9 @@ static int load_dir(struct xl_report *rep, const char *path)
         free(names[i]);
     }
     free(names);
-    if (!rc && n == 0)
+    if (!rc && have_journal)
+        rc = load_journal(rep, path);
+    if (!rc && n == 0 && !have_journal)
         rc = xl_error(XL_ERR_NOTFOUND, "%s: no results.json and no *.jsonl result files", path);
     return rc;
 }
@@ -375,10 +406,16 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
     xl_report_md_env(rep, num, den, out);
 }
 
+/* A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
+ * gets a leading single quote, as OWASP advises against CSV injection. */
 static void csv_field(FILE *out, const char *s)
 {
-    if (strpbrk(s, ",\"\n\r")) {
+    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+
+    if (formula || strpbrk(s, ",\"\n\r")) {
         fputc('"', out);
+        if (formula)
+            fputc('\'', out);
         for (; *s; s++) {
             if (*s == '"')
                 fputc('"', out);

@@ -390,6 +390,8 @@ collect:
         struct xl_collect_domain d = {
             .domid = a->domid,
             .arm = j->arm->name,
+            .job = j->name,
+            .plan = &a->plan,
             .nr_slots = xl_plan_nr_slots(&a->plan),
             .max_trials = a->plan.policy.max_trials,
             .timeout_s = job_timeout(rn),

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "json-util.h"
 #include "plan.h"
 #include "result.h"
@@ -43,18 +44,13 @@ void xl_run_dispose(struct xl_run *r)
         job_dispose(&r->jobs[i]);
     free(r->jobs);
     json_object_put(r->started);
+    json_object_put(r->domains);
+    free(r->run_reason);
     xl_spec_dispose(&r->spec);
     free(r->id);
     free(r->dir);
     free(r->journal_path);
     xl_run_init(r);
-}
-
-const char *xl_runs_dir(void)
-{
-    const char *d = getenv("XENLAB_RUNS_DIR");
-
-    return d && *d ? d : "/var/lib/xenlab/runs";
 }
 
 static bool valid_run_id(const char *id)
@@ -98,11 +94,8 @@ int xl_run_plan_jobs(struct xl_run *r)
 
 static int open_journal(struct xl_run *r)
 {
-    r->journal_path = xl_asprintf("%s/journal.jsonl", r->dir);
-    r->journal_fd = open(r->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (r->journal_fd < 0)
-        return xl_error_errno(XL_ERR_FAIL, errno, "%s", r->journal_path);
-    return XL_OK;
+    r->journal_path = xl_asprintf("%s/" XL_JOURNAL_NAME, r->dir);
+    return xl_journal_open(r->journal_path, &r->journal_fd);
 }
 
 int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r)
@@ -152,14 +145,35 @@ static struct xl_run_job *find_job(struct xl_run *r, const char *name)
     return NULL;
 }
 
-static struct xl_run_job *job_of_domain(struct xl_run *r, int domid)
+/* The job a result or invalid event belongs to: its "job", or for older
+ * lines with only "domain", the job that had that domain id at that point
+ * of the journal (domains maps "domid" to the latest job event's name). */
+static struct xl_run_job *job_of_event(struct xl_run *r, json_object *domains, json_object *ev)
 {
-    size_t i;
+    xl_autofree char *dkey = NULL;
+    json_object *name = NULL;
+    int64_t domid;
 
-    for (i = 0; i < r->nr_jobs; i++)
-        if (r->jobs[i].domain == domid)
-            return &r->jobs[i];
-    return NULL;
+    if (xl_journal_str(ev, "job"))
+        return find_job(r, xl_journal_str(ev, "job"));
+    domid = xl_journal_int(ev, "domain", -1);
+    if (domid < 0)
+        return NULL;
+    dkey = xl_asprintf("%lld", (long long)domid);
+    if (!json_object_object_get_ex(domains, dkey, &name))
+        return NULL;
+    return find_job(r, json_object_get_string(name));
+}
+
+static void note_domain(json_object *domains, json_object *ev)
+{
+    int64_t domid = xl_journal_int(ev, "domain", -1);
+    xl_autofree char *dkey = NULL;
+
+    if (domid < 0 || !xl_journal_str(ev, "job"))
+        return;
+    dkey = xl_asprintf("%lld", (long long)domid);
+    xl_json_add(domains, dkey, xl_json_str(xl_journal_str(ev, "job")));
 }
 
 static void note_resource(struct xl_run_job *j, bool created, const char *kind, const char *what)
@@ -181,91 +195,54 @@ static void note_resource(struct xl_run_job *j, bool created, const char *kind, 
     }
 }
 
-static const char *str_field(json_object *ev, const char *key)
-{
-    json_object *v;
-
-    if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return NULL;
-}
-
-static int64_t int_field(json_object *ev, const char *key, int64_t dflt)
-{
-    json_object *v;
-
-    if (json_object_object_get_ex(ev, key, &v) && json_object_is_type(v, json_type_int))
-        return json_object_get_int64(v);
-    return dflt;
-}
-
-/* One journal line. A torn last line (crash mid-write) is ignored: its
- * event never counted, because it was not yet fsync'd when we crashed. */
+/* One journal event (the reader has skipped torn lines: their events
+ * never counted, they were not yet fsync'd when we crashed). */
 static void replay_event(struct xl_run *r, json_object *ev)
 {
-    const char *event = str_field(ev, "event");
+    const char *event = xl_journal_str(ev, "event");
     struct xl_run_job *j;
 
     if (!event)
         return;
-    if (strcmp(event, "run") == 0 && !r->started) {
-        r->started = json_object_get(ev);
-    } else if (strcmp(event, "job") == 0) {
-        const char *state = str_field(ev, "state"), *reason = str_field(ev, "reason");
+    if (!r->domains)
+        r->domains = json_object_new_object();
+    if (strcmp(event, "run") == 0) {
+        const char *state = xl_journal_str(ev, "state"), *reason = xl_journal_str(ev, "reason");
 
-        j = find_job(r, str_field(ev, "job"));
+        if (!r->started)
+            r->started = json_object_get(ev);
+        if (state) {
+            snprintf(r->run_state, sizeof(r->run_state), "%s", state);
+            free(r->run_reason);
+            r->run_reason = reason ? xl_strdup(reason) : NULL;
+        }
+    } else if (strcmp(event, "job") == 0) {
+        note_domain(r->domains, ev);
+        const char *state = xl_journal_str(ev, "state"), *reason = xl_journal_str(ev, "reason");
+
+        j = find_job(r, xl_journal_str(ev, "job"));
         if (!j || !state)
             return;
         snprintf(j->state, sizeof(j->state), "%s", state);
-        j->domain = (int)int_field(ev, "domain", j->domain);
+        j->domain = (int)xl_journal_int(ev, "domain", j->domain);
         j->finished = strcmp(state, "done") == 0 || strcmp(state, "failed") == 0;
         free(j->reason);
         j->reason = reason ? xl_strdup(reason) : NULL;
     } else if (strcmp(event, "created") == 0 || strcmp(event, "removed") == 0) {
-        const char *kind = str_field(ev, "kind"), *what = str_field(ev, "what");
+        const char *kind = xl_journal_str(ev, "kind"), *what = xl_journal_str(ev, "what");
 
-        j = find_job(r, str_field(ev, "job"));
+        j = find_job(r, xl_journal_str(ev, "job"));
         if (j && kind && what)
             note_resource(j, event[0] == 'c', kind, what);
     } else if (strcmp(event, "result") == 0) {
-        int64_t slot = int_field(ev, "slot", -1);
+        int64_t slot = xl_journal_int(ev, "slot", -1);
 
-        j = job_of_domain(r, (int)int_field(ev, "domain", -1));
+        j = job_of_event(r, r->domains, ev);
         if (j && slot >= 0 && (size_t)slot < j->nr_slots && !j->have[slot]) {
             j->have[slot] = true;
             j->nr_have++;
         }
     }
-}
-
-/* Calls fn for each complete line of the journal that parses as an object. */
-static int journal_foreach(const char *path, void (*fn)(void *opaque, json_object *ev), void *opaque)
-{
-    xl_autofree char *buf = NULL;
-    size_t len;
-    char *line, *end;
-    int rc;
-
-    rc = xl_read_file(path, XL_JOURNAL_MAX_BYTES, &buf, &len);
-    if (rc == XL_ERR_NOTFOUND) {
-        xl_error_clear();
-        return XL_OK;
-    }
-    if (rc)
-        return rc;
-    for (line = buf; *line; line = end + 1) {
-        json_object *ev = NULL;
-
-        end = strchr(line, '\n');
-        if (!end)
-            break;
-        if (xl_json_parse(line, (size_t)(end - line), path, &ev) == XL_OK &&
-            json_object_is_type(ev, json_type_object))
-            fn(opaque, ev);
-        json_object_put(ev);
-    }
-    xl_error_clear();
-    return XL_OK;
 }
 
 static void replay_cb(void *opaque, json_object *ev)
@@ -291,27 +268,13 @@ int xl_run_open(const char *runs_dir, const char *id, struct xl_run *r)
     if (!rc)
         rc = open_journal(r);
     if (!rc)
-        rc = journal_foreach(r->journal_path, replay_cb, r);
+        rc = xl_journal_read(r->journal_path, replay_cb, r, &r->stats);
     return rc;
 }
 
 const char *xl_run_started_opt(const struct xl_run *r, const char *key)
 {
-    return r->started ? str_field(r->started, key) : NULL;
-}
-
-int xl_journal_append(int fd, const char *path, json_object *ev)
-{
-    xl_autofree char *line = NULL;
-
-    xl_json_add(ev, "t", xl_json_time(xl_wall_now()));
-    line = xl_asprintf("%s\n", xl_json_compact(ev));
-    /* One write() (O_APPEND) keeps the runner's and the collector's lines whole. */
-    if (xl_write_all(fd, line, strlen(line), path))
-        return XL_ERR_FAIL;
-    if (fsync(fd) < 0)
-        return xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", path);
-    return XL_OK;
+    return r->started ? xl_journal_str(r->started, key) : NULL;
 }
 
 int xl_run_log(struct xl_run *r, json_object *ev)
@@ -327,30 +290,18 @@ int xl_run_log(struct xl_run *r, json_object *ev)
 int xl_run_log_job(struct xl_run *r, const struct xl_run_job *j, const char *state, int domain,
                    const char *reason)
 {
-    json_object *ev = json_object_new_object();
-
-    xl_json_add(ev, "event", xl_json_str("job"));
-    xl_json_add(ev, "job", xl_json_str(j->name));
-    xl_json_add(ev, "arm", xl_json_str(j->arm->name));
-    xl_json_add(ev, "replica", json_object_new_int((int)j->replica));
-    xl_json_add(ev, "state", xl_json_str(state));
-    if (domain >= 0)
-        xl_json_add(ev, "domain", json_object_new_int(domain));
-    if (reason)
-        xl_json_add(ev, "reason", xl_json_str(reason));
-    return xl_run_log(r, ev);
+    return xl_run_log(r, xl_journal_ev_job(j->name, j->arm->name, j->replica, state, domain, reason));
 }
 
 int xl_run_log_resource(struct xl_run *r, struct xl_run_job *j, bool created, const char *kind,
                         const char *what)
 {
-    json_object *ev = json_object_new_object();
+    return xl_run_log(r, xl_journal_ev_resource(created, j->name, kind, what));
+}
 
-    xl_json_add(ev, "event", xl_json_str(created ? "created" : "removed"));
-    xl_json_add(ev, "job", xl_json_str(j->name));
-    xl_json_add(ev, "kind", xl_json_str(kind));
-    xl_json_add(ev, "what", xl_json_str(what));
-    return xl_run_log(r, ev);
+int xl_run_log_failed(struct xl_run *r, const char *reason)
+{
+    return xl_run_log(r, xl_journal_ev_run_failed(reason));
 }
 
 struct results_ctx {
@@ -364,30 +315,23 @@ struct results_ctx {
 static void results_cb(void *opaque, json_object *ev)
 {
     struct results_ctx *ctx = opaque;
-    const char *event = str_field(ev, "event");
+    const char *event = xl_journal_str(ev, "event");
     json_object *doc = NULL, *copy = NULL;
     struct xl_run_job *j;
     struct xl_result res;
-    int64_t slot = int_field(ev, "slot", -1);
+    int64_t slot = xl_journal_int(ev, "slot", -1);
     xl_autofree char *key = NULL, *ckey = NULL;
     json_object *cnt = NULL;
     int trial;
 
-    if (event && strcmp(event, "job") == 0 && int_field(ev, "domain", -1) >= 0 && str_field(ev, "job")) {
-        xl_autofree char *dkey = xl_asprintf("%lld", (long long)int_field(ev, "domain", -1));
-
-        xl_json_add(ctx->domains, dkey, xl_json_str(str_field(ev, "job")));
+    if (event && strcmp(event, "job") == 0) {
+        note_domain(ctx->domains, ev);
         return;
     }
-    if (!event || strcmp(event, "result") != 0 || !json_object_object_get_ex(ev, "result", &doc))
+    if (!event || strcmp(event, "result") != 0 || !json_object_object_get_ex(ev, "result", &doc) ||
+        !json_object_is_type(doc, json_type_object))
         return;
-    {
-        xl_autofree char *dkey = xl_asprintf("%lld", (long long)int_field(ev, "domain", -1));
-        json_object *name = NULL;
-
-        j = json_object_object_get_ex(ctx->domains, dkey, &name) ? find_job(ctx->r, json_object_get_string(name))
-                                                                 : NULL;
-    }
+    j = job_of_event(ctx->r, ctx->domains, ev);
     key = xl_asprintf("%s/%lld", j ? j->name : "?", (long long)slot);
     if (json_object_object_get_ex(ctx->seen, key, NULL))
         return;
@@ -417,7 +361,7 @@ int xl_run_write_results(struct xl_run *r)
     const char *text;
     int rc;
 
-    rc = journal_foreach(r->journal_path, results_cb, &ctx);
+    rc = xl_journal_read(r->journal_path, results_cb, &ctx, NULL);
     xl_json_add(doc, "xenlab", xl_json_str("results/1"));
     xl_json_add(doc, "run", xl_json_str(r->id));
     xl_json_add(doc, "results", ctx.list);

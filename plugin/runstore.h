@@ -1,18 +1,12 @@
 /* The run directory: what a run was asked (the frozen spec), what it did (an
  * append-only, fsync'd journal), and what it found (results.json).
  *
- *   $XENLAB_RUNS_DIR (default /var/lib/xenlab/runs)/<id>/
+ *   $XENLAB_RUNS_DIR (default $XENLAB_STATE_DIR/runs, /var/lib/xenlab/runs)/<id>/
  *     spec.json      normalised spec, written once
  *     journal.jsonl  one JSON event per line, each fsync'd before it counts
  *     results.json   {"xenlab":"results/1","run":ID,"results":[...]} at the end
  *
- * Journal events written by the runner (the collector adds result, invalid
- * and domain events, see collector.h):
- *   {"event":"run","state":"started"|"resumed"|"finished","pid":N}
- *   {"event":"job","job":NAME,"arm":A,"replica":R,"state":S[,"domain":D][,"reason":..]}
- *   {"event":"created","job":NAME,"kind":"clone"|"domain","what":PATH|NAME}
- *   {"event":"removed","job":NAME,"kind":...,"what":...}
- * Every line also has "t": seconds since the epoch.
+ * The journal's events and fields are in journal.h.
  *
  * Replaying the journal tells a resumed run, per job, which result slots are
  * already safe, which resources exist and must be cleaned, and whether the
@@ -23,11 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "journal.h"
 #include "spec.h"
 
 #define XL_RUN_MAX_JOBS 256
 #define XL_RUN_MAX_RESOURCES 8
-#define XL_JOURNAL_MAX_BYTES (256 * 1024 * 1024)
 
 struct xl_run_resource {
     char kind[16];
@@ -60,6 +54,10 @@ struct xl_run {
     /* The first "run" event: how the run was started (backend, uri, dirs),
      * so --resume and clean reach the same toolstack and directories. */
     json_object *started;
+    char run_state[16];         /* the last "run" event's state: "failed" ends it */
+    char *run_reason;           /* and its reason */
+    json_object *domains;       /* "domid" -> job name, as the journal went */
+    struct xl_journal_stats stats;  /* what replay skipped */
 };
 
 /* A string option of the run's start event, or NULL. */
@@ -68,9 +66,6 @@ const char *xl_run_started_opt(const struct xl_run *r, const char *key);
 void xl_run_init(struct xl_run *r);
 void xl_run_dispose(struct xl_run *r);
 
-/* $XENLAB_RUNS_DIR or /var/lib/xenlab/runs. */
-const char *xl_runs_dir(void);
-
 /* Creates <runs_dir>/<new id>/ with the frozen spec and an empty journal. */
 int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r);
 /* Opens an existing run and replays its journal into r->jobs. */
@@ -78,14 +73,13 @@ int xl_run_open(const char *runs_dir, const char *id, struct xl_run *r);
 
 /* Appends one event (adds "t") and fsyncs; takes ownership of ev. */
 int xl_run_log(struct xl_run *r, json_object *ev);
-/* Appends ev as one line to the journal open (O_APPEND) on fd, with "t" =
- * dom0's wall clock, and fsyncs it: a line on disk is a line acknowledged.
- * The runner (xl_run_log) and the collector both write through it. */
-int xl_journal_append(int fd, const char *path, json_object *ev);
 int xl_run_log_job(struct xl_run *r, const struct xl_run_job *j, const char *state, int domain,
                    const char *reason);
 int xl_run_log_resource(struct xl_run *r, struct xl_run_job *j, bool created, const char *kind,
                         const char *what);
+/* {"event":"run","state":"failed","reason":...}: the run could not go on;
+ * `xenlab runs` shows it failed with the reason. */
+int xl_run_log_failed(struct xl_run *r, const char *reason);
 
 /* Writes results.json from the journal's result events, pooling replicas of
  * an arm (trials renumbered per arm and variant in journal order). */

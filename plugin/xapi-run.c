@@ -79,14 +79,12 @@ static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 
 static int log_started(struct xl_run *run, const struct xl_rpc_call *c)
 {
-    json_object *ev = json_object_new_object();
+    json_object *ev = xl_journal_ev_run("started", 0);
     const char *keys[] = { "backend", "uri", "base" };
     size_t k;
 
     /* No pid yet: "launched" follows with the runner's, and the runner
      * journals it again ("resumed"). The options are read back by it. */
-    xl_json_add(ev, "event", xl_json_str("run"));
-    xl_json_add(ev, "state", xl_json_str("started"));
     xl_json_add(ev, "via", xl_json_str("xapi"));
     for (k = 0; k < XL_ARRAY_SIZE(keys); k++)
         if (xl_rpc_arg(c, keys[k]))
@@ -136,7 +134,7 @@ static int spawn_runner(const struct xl_run *run, const char *parallel, const ch
 /* Undoes a run directory whose runner never started: nothing else is in it. */
 static void remove_run_dir(const struct xl_run *run)
 {
-    const char *files[] = { "spec.json", "journal.jsonl", "runner.log" };
+    const char *files[] = { "spec.json", XL_JOURNAL_NAME, "runner.log" };
     size_t k;
 
     for (k = 0; k < XL_ARRAY_SIZE(files); k++) {
@@ -198,12 +196,7 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     if (!rc) {
         /* The runner's pid at once, so a cancel right after this call finds
          * it before the runner journals its own "resumed" event. */
-        json_object *ev = json_object_new_object();
-
-        xl_json_add(ev, "event", xl_json_str("run"));
-        xl_json_add(ev, "state", xl_json_str("launched"));
-        xl_json_add(ev, "pid", json_object_new_int((int)pid));
-        if (xl_run_log(&run, ev))
+        if (xl_run_log(&run, xl_journal_ev_run("launched", (int)pid)))
             xl_error_clear();     /* the runner journals its pid itself too */
     }
     if (rc) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "json-util.h"
 #include "runstore.h"
 #include "xapi.h"
@@ -78,48 +79,29 @@ int xl_xapi_need_run_id(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, 
     return XL_OK;
 }
 
+static void journal_cb(void *opaque, json_object *ev)
+{
+    struct xl_xapi_journal *j = opaque;
+    const char *state = xl_journal_str(ev, "state");
+    int64_t pid = xl_journal_int(ev, "pid", 0);
+
+    if (!xl_journal_is(ev, "run") || !state)
+        return;
+    if (strcmp(state, "finished") == 0 || strcmp(state, "failed") == 0) {
+        j->finished = true;
+    } else if (strcmp(state, "started") == 0 || strcmp(state, "resumed") == 0 ||
+               strcmp(state, "launched") == 0) {
+        j->finished = false;
+        j->pid = pid > 1 && pid < (1 << 22) ? (int)pid : 0;
+    }
+}
+
 int xl_xapi_read_journal(const char *run_dir, struct xl_xapi_journal *j)
 {
-    xl_autofree char *path = xl_asprintf("%s/journal.jsonl", run_dir);
-    xl_autofree char *buf = NULL;
-    char *line, *end;
-    size_t len;
-    int rc;
+    xl_autofree char *path = xl_asprintf("%s/" XL_JOURNAL_NAME, run_dir);
 
     memset(j, 0, sizeof(*j));
-    rc = xl_read_file(path, XL_JOURNAL_MAX_BYTES, &buf, &len);
-    if (rc == XL_ERR_NOTFOUND) {
-        xl_error_clear();
-        return XL_OK;
-    }
-    if (rc)
-        return rc;
-    /* Only complete lines count, as in the runner's own replay. */
-    for (line = buf; (end = strchr(line, '\n')); line = end + 1) {
-        json_object *ev = NULL, *v;
-        const char *state;
-
-        if (!memmem(line, (size_t)(end - line), "\"run\"", 5))
-            continue;
-        if (xl_json_parse(line, (size_t)(end - line), path, &ev) == XL_OK &&
-            json_object_is_type(ev, json_type_object) && json_object_object_get_ex(ev, "event", &v) &&
-            strcmp(json_object_get_string(v), "run") == 0 && json_object_object_get_ex(ev, "state", &v)) {
-            state = json_object_get_string(v);
-            if (strcmp(state, "finished") == 0) {
-                j->finished = true;
-            } else if (strcmp(state, "started") == 0 || strcmp(state, "resumed") == 0 ||
-                       strcmp(state, "launched") == 0) {
-                j->finished = false;
-                j->pid = 0;
-                if (json_object_object_get_ex(ev, "pid", &v) && json_object_is_type(v, json_type_int) &&
-                    json_object_get_int64(v) > 1 && json_object_get_int64(v) < (1 << 22))
-                    j->pid = json_object_get_int(v);
-            }
-        }
-        json_object_put(ev);
-    }
-    xl_error_clear();
-    return XL_OK;
+    return xl_journal_read(path, journal_cb, j, NULL);
 }
 
 bool xl_xapi_is_runner(int pid)

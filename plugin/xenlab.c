@@ -18,6 +18,7 @@ static const struct xl_command commands[] = {
 #ifdef XL_HAVE_RUNNER
     { "run", "run an experiment spec over clones (or --resume ID)", xl_cmd_run },
     { "runs", "list runs", xl_cmd_runs },
+    { "journal", "print a run's journal as JSON", xl_cmd_journal },
     { "clean", "remove what a run made and left", xl_cmd_clean },
 #endif
     { "spec", "validate an experiment spec, or print the plan of one arm", xl_cmd_spec },

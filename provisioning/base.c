@@ -33,13 +33,6 @@ void xl_base_dispose(struct xl_base *b)
     xl_base_init(b);
 }
 
-const char *xl_state_dir(void)
-{
-    const char *d = getenv("XENLAB_STATE_DIR");
-
-    return d && *d ? d : "/var/lib/xenlab";
-}
-
 static int check_name(const char *name)
 {
     size_t i, n = strlen(name);

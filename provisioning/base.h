@@ -25,9 +25,6 @@ struct xl_base {
 void xl_base_init(struct xl_base *b);
 void xl_base_dispose(struct xl_base *b);
 
-/* $XENLAB_STATE_DIR, or /var/lib/xenlab. */
-const char *xl_state_dir(void);
-
 /* Inspects image read-only and writes the registry entry. A name already
  * registered is an error. */
 int xl_base_add(const char *name, const char *image, const char *template, struct xl_base *b_r);
