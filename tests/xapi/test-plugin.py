@@ -280,6 +280,20 @@ def function_tests(work):
     ok(len(v) == 1 and v[0]["id"] == rid and v[0]["finished"] is True and v[0]["guests"] == 2,
        "list_runs: the run, finished, 2 guests", resp)
 
+    # A hostile journal (null fields) must not crash the plugin or hide the
+    # other runs: every call still gets a methodResponse.
+    bad = make_run(runs, "20260101-000000-0bad")
+    with open(os.path.join(bad, "journal.jsonl"), "a") as f:
+        f.write('{"event":"run","state":null}\n{"event":null}\n{"event":"run","state":5,"pid":null}\n')
+    code, resp, _ = call("list_runs")
+    v = json.loads(resp["Value"]) if success(resp) else []
+    ok(code == 0 and len(v) == 2, "list_runs with a hostile journal line: both runs listed", resp)
+    code, resp, _ = call("status", {"id": "20260101-000000-0bad"})
+    ok(code == 0 and success(resp), "status of the run with hostile journal lines: a response", resp)
+    code, resp, _ = call("cancel", {"id": "20260101-000000-0bad"})
+    ok(code == 0 and failure(resp, "XENLAB_NOT_RUNNING"), "cancel of it: XENLAB_NOT_RUNNING, no crash", resp)
+    shutil.rmtree(bad)
+
     # cancel
     code, resp, _ = call("cancel", {"id": rid})
     ok(failure(resp, "XENLAB_NOT_RUNNING", rid), "cancel of a finished run: XENLAB_NOT_RUNNING", resp)
