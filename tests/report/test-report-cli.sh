@@ -65,5 +65,10 @@ rc=$?
 [ $rc = 2 ] && [ ! -e "$work/never.md" ]
 ok $? "a failed report leaves no output file (rc $rc)"
 
+# CSV injection: cells a spreadsheet would run as formulas get a quote.
+"$XENLAB_CLI" report --format csv "$XENLAB_SRCDIR/tests/data/csv/formula.jsonl" >"$work/formula.csv" &&
+    cmp -s "$work/formula.csv" "$XENLAB_SRCDIR/tests/data/csv/formula.csv"
+ok $? "CSV neutralises cells starting with =, +, -, @ (tests/data/csv/formula.csv)"
+
 echo "1..$n"
 exit $failed
