@@ -12,6 +12,7 @@
 
 #include "collector.h"
 #include "json-util.h"
+#include "plan.h"
 #include "tap.h"
 #include "xl-util.h"
 #include "xsd-harness.h"
@@ -123,6 +124,27 @@ static int guests(void)
     free(val);
     usleep(200 * 1000);
     xs_rm(h, XBT_NULL, "/local/domain/11");
+
+    /* domain 13: relabels its rows (another arm's too, in a report) */
+    xsd_put(h, "/local/domain/13/data/xenlab/state", "running");
+    {
+        const char *from[] = { NULL, "N-Queens, N=6", "\"unit\":\"s\"", "\"better\":\"lower\"" };
+        const char *to[] = { NULL, "=HYPERLINK(\\\"http://evil\\\",\\\"Faster\\\")", "\"unit\":\"MB/s\"",
+                             "\"better\":\"higher\"" };
+
+        for (i = 0; i < SLOTS; i++) {
+            char *p, *bad;
+
+            snprintf(key, sizeof(key), "result/%u", i);
+            val = result_text("vm13", i % 2 + 1);
+            p = from[i] ? strstr(val, from[i]) : NULL;
+            bad = p ? xl_asprintf("%.*s%s%s", (int)(p - val), val, to[i], p + strlen(from[i])) : xl_strdup(val);
+            guest_commit(h, 13, key, bad, seq++);
+            free(bad);
+            free(val);
+        }
+    }
+    guest_commit(h, 13, "state", "done", seq++);
     xs_close(h);
     return 0;
 }
@@ -174,12 +196,14 @@ int main(int argc, char **argv)
     struct seen seen = { 0 };
     struct xl_collector *c = NULL;
     char journal[512];
+    struct xl_plan plan;
     const char *why = NULL, *reason = NULL;
     double t0;
     pid_t pid;
     int r, status = 0;
     unsigned d;
 
+    xl_plan_init(&plan);
     r = xsd_start(&x, argc > 1 ? argv[1] : NULL, &why);
     if (r == 77)
         tap_skip_all("%s", why);
@@ -196,7 +220,7 @@ int main(int argc, char **argv)
         /* The toolstack creates each home before the guest runs. */
         struct xs_handle *h = xs_open(0);
 
-        for (d = 9; d <= 12; d++) {
+        for (d = 9; d <= 13; d++) {
             char home[64];
 
             snprintf(home, sizeof(home), "/local/domain/%u", d);
@@ -204,10 +228,17 @@ int main(int argc, char **argv)
         }
         xs_close(h);
     }
-    for (d = 9; d <= 12; d++) {
+    plan.items = xl_calloc(SLOTS / 2, sizeof(*plan.items));
+    for (plan.nr_items = 0; plan.nr_items < SLOTS / 2; plan.nr_items++) {
+        xl_bench_params_init(&plan.items[plan.nr_items]);
+        plan.items[plan.nr_items].kind = XL_BENCH_NQUEENS;
+        plan.items[plan.nr_items].n = 6;
+    }
+    for (d = 9; d <= 13; d++) {
         char arm[8];
         struct xl_collect_domain cd = { .domid = d, .arm = arm, .nr_slots = SLOTS, .max_trials = 2,
-                                        .timeout_s = d == 12 ? 2 : 30 };
+                                        .timeout_s = d == 12 ? 2 : 30, .job = d == 13 ? "xl-r-vm13-1" : NULL,
+                                        .plan = d == 13 ? &plan : NULL };
 
         snprintf(arm, sizeof(arm), "vm%u", d);
         r = xl_collector_add(c, &cd);      /* TAP_EQ_INT evaluates twice */
@@ -251,9 +282,19 @@ int main(int argc, char **argv)
     TAP_EQ_STR(xl_collector_status(c, 12, &reason), "failed", "silent domain 12 failed");
     tap_ok(reason && strstr(reason, "timed out"), "... by its timeout (%s)", reason ? reason : "");
     tap_ok(journal_has(journal, "\"event\":\"domain\"", "\"domain\":12,", "timed out"), "... journalled");
-    for (d = 9; d <= 12; d++)
+    TAP_EQ_INT(seen.results[13], 1, "domain 13: only the result with the plan's labels accepted");
+    tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":1", "label is not the plan's"),
+           "a relabelled row is rejected, journalled as invalid");
+    tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":2", "unit is not the plan's"),
+           "a re-united row is rejected");
+    tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":3", "better is not the plan's"),
+           "a flipped direction is rejected");
+    tap_ok(journal_has(journal, "\"event\":\"result\"", "\"job\":\"xl-r-vm13-1\"", "\"slot\":0"),
+           "the collector journals the job with each result");
+    for (d = 9; d <= 13; d++)
         TAP_EQ_INT(seen.finished[d], 1, "each domain finishes once");
 out:
+    xl_plan_dispose(&plan);
     xl_collector_free(c);
     xsd_stop(&x);
     return tap_done();
