@@ -35,6 +35,11 @@ static void put(const char *path, const char *data, size_t len)
     close(fd);
 }
 
+static void put_str(const char *path, const char *s)
+{
+    put(path, s, strlen(s));
+}
+
 static int append_run(const char *path, const char *state)
 {
     json_object *ev = xl_journal_ev_run(state, 42);
@@ -89,7 +94,7 @@ int main(void)
     TAP_EQ_INT(st.torn, 1, "the torn piece before the NULs is counted");
 
     /* A torn last line, then an append: the next event is on its own line. */
-    put(path, "{\"event\":\"run\",\"state\":\"started\"}\n{\"event\":\"result\",\"dom", 57);
+    put_str(path, "{\"event\":\"run\",\"state\":\"started\"}\n{\"event\":\"result\",\"dom");
     rc = append_run(path, "resumed");
     TAP_EQ_INT(rc, XL_OK, "append after a torn line");
     memset(&s, 0, sizeof(s));
@@ -109,7 +114,7 @@ int main(void)
     }
 
     /* Hostile lines: null and mistyped fields are absent to the getters. */
-    put(path, "{\"event\":\"run\",\"state\":null}\n{\"event\":null}\n[1]\n\"x\"\n{\"event\":5,\"pid\":\"7\"}\n", 80);
+    put_str(path, "{\"event\":\"run\",\"state\":null}\n{\"event\":null}\n[1]\n\"x\"\n{\"event\":5,\"pid\":\"7\"}\n");
     memset(&s, 0, sizeof(s));
     rc = xl_journal_read(path, note, &s, &st);
     TAP_EQ_INT(rc, XL_OK, "hostile lines read without error");
