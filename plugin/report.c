@@ -265,7 +265,8 @@ static int load_dir(struct xl_report *rep, const char *path)
         }
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
     for (i = 0; i < n; i++) {
         if (!rc)
             rc = load_file(rep, names[i]);
