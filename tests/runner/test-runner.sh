@@ -29,25 +29,35 @@ run() { "$X" run "$@" --backend libvirt --uri test:///default --virt-type test -
 # The id a run printed ("xenlab: run ID in DIR"): run ids made in the same
 # second do not sort by age.
 run_id_of() { sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$1" | head -1; }
-count() { python3 - "$@" <<'PY'
+# Journal facts come from the CLI's listing (xenlab journal ID), read the
+# way the runner reads the journal, not from a parser of our own.
+count() {
+    local src=$1
+    case $1 in
+    */journal.jsonl) src=$T/journal-listing.json
+        "$X" journal "$(basename "$(dirname "$1")")" "$(dirname "$(dirname "$1")")" >"$src" || return 1 ;;
+    esac
+    python3 - "$src" "$2" <<'PY'
 import json, sys
 path, what = sys.argv[1], sys.argv[2]
+def events():
+    return json.load(open(path))["events"]
 if what == "results":
     print(len(json.load(open(path))["results"]))
 elif what == "ok":
     print(sum(1 for r in json.load(open(path))["results"] if r["status"] == "ok"))
 elif what.startswith("job:"):
     arm = what[4:]
-    st = [e.get("state") for e in map(json.loads, open(path)) if e.get("event") == "job" and e.get("arm") == arm]
+    st = [e.get("state") for e in events() if e.get("event") == "job" and e.get("arm") == arm]
     print(st[-1] if st else "none")
 elif what == "dup-slots":
     seen, dup = set(), 0
     dom2job = {}
-    for e in map(json.loads, open(path)):
+    for e in events():
         if e.get("event") == "job" and "domain" in e:
             dom2job[e["domain"]] = e["job"]
         if e.get("event") == "result":
-            k = (dom2job.get(e["domain"]), e["slot"])
+            k = (e.get("job") or dom2job.get(e["domain"]), e["slot"])
             dup += k in seen
             seen.add(k)
     print(dup)
