@@ -270,7 +270,7 @@ int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s has finished", id);
     if (!j.pid)
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: no runner has journalled its pid", id);
-    if (!xl_xapi_is_runner(j.pid))
+    if (!xl_xapi_is_runner(j.pid, id, dir))
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: its runner (pid %d) is gone", id, j.pid);
     /* SIGTERM: the runner stops its guests, journals, and can be resumed. */
     if (kill(j.pid, SIGTERM) < 0)
