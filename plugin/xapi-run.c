@@ -66,8 +66,7 @@ static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     if (uri && !xl_uri_admin_listed(uri))
         return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "uri",
                             "\"%s\" is not listed in %s: the plugin opens only URIs its administrator listed",
-                            uri, getenv("XENLAB_XAPI_URIS_FILE") ? getenv("XENLAB_XAPI_URIS_FILE")
-                                                                 : "/etc/xenlab/xapi-uris");
+                            uri, xl_uri_admin_list_path());
     if (parallel) {
         errno = 0;
         p = strtol(parallel, &end, 10);

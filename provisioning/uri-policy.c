@@ -139,16 +139,22 @@ int xl_uri_check(const char *uri, unsigned flags)
     return rc;
 }
 
-bool xl_uri_admin_listed(const char *uri)
+const char *xl_uri_admin_list_path(void)
 {
     const char *env = getenv("XENLAB_XAPI_URIS_FILE");
+
+    return env && *env ? env : ADMIN_LIST;
+}
+
+bool xl_uri_admin_listed(const char *uri)
+{
     xl_autofree char *buf = NULL;
     char *line, *save = NULL;
     bool found = false;
 
     if (!uri || !*uri)
         return false;
-    if (xl_read_file(env && *env ? env : ADMIN_LIST, 64 * 1024, &buf, NULL)) {
+    if (xl_read_file(xl_uri_admin_list_path(), 64 * 1024, &buf, NULL)) {
         xl_error_clear();
         return false;
     }

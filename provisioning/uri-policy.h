@@ -24,3 +24,4 @@ unsigned xl_uri_policy_flags(void);
  * XAPI caller may name ($XENLAB_XAPI_URIS_FILE, for tests, or
  * /etc/xenlab/xapi-uris). A missing list allows none. */
 bool xl_uri_admin_listed(const char *uri);
+const char *xl_uri_admin_list_path(void);
