@@ -6,13 +6,15 @@
 #include "commands.h"
 #include "provision.h"
 #include "size.h"
+#include "uri-policy.h"
 #include "xl-util.h"
 
 #define MAX_PAYLOAD 32
 
 static const char usage_text[] =
     "usage: xenlab clone BASE NAME [--vcpus N] [--memory SIZE] [--disk SIZE]\n"
-    "                    [--backend libxl|libvirt] [--uri URI] [--template FILE]\n"
+    "                    [--backend libxl|libvirt] [--uri URI [--allow-unsafe-uri]]\n"
+    "                    [--template FILE]\n"
     "                    [--payload FILE[=NAME]]... [--dir DIR] [--dry-run] [--no-domain]\n"
     "  clone a registered base (copy-on-write), grow its disk, build the payload disk\n"
     "  and create the domain; --dry-run prints the domain config and creates nothing\n";
@@ -25,6 +27,7 @@ int xl_cmd_clone(int argc, char **argv)
         { "disk", required_argument, NULL, 'd' },
         { "backend", required_argument, NULL, 'b' },
         { "uri", required_argument, NULL, 'u' },
+        { "allow-unsafe-uri", no_argument, NULL, 'U' },
         { "template", required_argument, NULL, 't' },
         { "payload", required_argument, NULL, 'p' },
         { "dir", required_argument, NULL, 'D' },
@@ -74,6 +77,7 @@ int xl_cmd_clone(int argc, char **argv)
             break;
         case 'b': backend = optarg; break;
         case 'u': uri = optarg; break;
+        case 'U': xl_uri_policy_set(XL_URI_ALLOW_UNSAFE); break;
         case 't': req.template = optarg; break;
         case 'D': dir = xl_strdup(optarg); break;
         case 'n': req.dry_run = true; break;

@@ -1,9 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "journal.h"
@@ -19,6 +22,57 @@ static const char usage_text[] =
     "  ID:   a run id, the run directory ${XENLAB_RUNS_DIR:-${XENLAB_STATE_DIR:-/var/lib/xenlab}/runs}/ID\n"
     "  PATH: result documents (JSON lines or a JSON array) or a run directory\n"
     "  pts:  a Phoronix Test Suite composite.xml; html: one self-contained page\n";
+
+/* Writes through an open file, in place: a fifo, a device, a terminal. */
+static int write_in_place(const char *path, int flags, const char *buf, size_t len)
+{
+    xl_autofd int fd = -1;
+    struct stat st;
+    int rc, r;
+
+    fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags, 0644);
+    if (fd < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "--output %s", path);
+    /* /dev/stdout may be a regular file: its old contents go. */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "--output %s: truncate", path);
+    rc = xl_write_all(fd, buf, len, path);
+    if (rc)
+        return xl_error_prefix(rc, "--output");
+    r = close(fd);
+    fd = -1;
+    if (r < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "--output %s: close", path);
+    return XL_OK;
+}
+
+/* A regular file (or a new one) is replaced atomically, so a reader never
+ * sees half a report; anything else is written in place, and a symlink is
+ * followed: renaming over it would turn /dev/full or the link itself into a
+ * plain file. */
+static int write_output(const char *path, const char *buf, size_t len)
+{
+    xl_autofree char *target = NULL;
+    struct stat st;
+
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        target = realpath(path, NULL);
+        /* Dangling, or a magic link such as /proc/self/fd/1 to a pipe. */
+        if (!target)
+            return write_in_place(path, O_CREAT, buf, len);
+        path = target;
+    }
+    if (stat(path, &st) < 0) {
+        if (errno != ENOENT)
+            return xl_error_errno(XL_ERR_FAIL, errno, "--output %s", path);
+        return xl_write_file_atomic(path, buf, len);
+    }
+    if (S_ISREG(st.st_mode))
+        return xl_write_file_atomic(path, buf, len);
+    if (S_ISDIR(st.st_mode))
+        return xl_error(XL_ERR_INVAL, "--output %s: is a directory", path);
+    return write_in_place(path, 0, buf, len);
+}
 
 static const struct {
     const char *name;
@@ -229,7 +283,7 @@ int xl_cmd_report(int argc, char **argv)
         goto out;
     }
     if (output)
-        rc = xl_write_file_atomic(output, buf, len);
+        rc = write_output(output, buf, len);
     else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)
         rc = xl_error_errno(XL_ERR_FAIL, errno, "report: writing to standard output");
 out:

@@ -8,10 +8,12 @@
 #include "json-util.h"
 #include "runner.h"
 #include "runstore.h"
+#include "uri-policy.h"
 #include "xl-util.h"
 
 static const char run_usage[] =
     "usage: xenlab run SPEC.json [--backend libxl|libvirt|xapi] [--uri URI] [--parallel N] [--keep]\n"
+    "                  [--allow-unsafe-uri]\n"
     "                  [--run-dir DIR] [--base NAME] [--template FILE] [--clone-dir DIR]\n"
     "                  [--payload-dir DIR] [--virt-type TYPE] [--json | --plain]\n"
     "       xenlab run --resume ID [same options]\n";
@@ -83,7 +85,7 @@ static int count_failed(const char *runs_dir, const char *id, size_t *failed_r, 
 int xl_cmd_run(int argc, char **argv)
 {
     enum { O_BACKEND = 256, O_URI, O_PARALLEL, O_KEEP, O_RUNDIR, O_RESUME, O_BASE, O_TEMPLATE, O_CLONEDIR,
-           O_PAYLOAD, O_VIRT, O_JSON, O_PLAIN, O_HELP };
+           O_PAYLOAD, O_VIRT, O_JSON, O_PLAIN, O_HELP, O_UNSAFE_URI };
     static const struct option opts[] = {
         { "backend", required_argument, NULL, O_BACKEND },
         { "uri", required_argument, NULL, O_URI },
@@ -99,6 +101,7 @@ int xl_cmd_run(int argc, char **argv)
         { "json", no_argument, NULL, O_JSON },
         { "plain", no_argument, NULL, O_PLAIN },
         { "help", no_argument, NULL, O_HELP },
+        { "allow-unsafe-uri", no_argument, NULL, O_UNSAFE_URI },
         { NULL, 0, NULL, 0 },
     };
     struct xl_runner_opts o;
@@ -106,6 +109,7 @@ int xl_cmd_run(int argc, char **argv)
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
     xl_autofree char *payload = NULL;
     bool given[6] = { false };
+    unsigned uri_flags = 0;
     size_t failed = 0, jobs = 0;
     int opt, rc = XL_OK;
 
@@ -128,6 +132,7 @@ int xl_cmd_run(int argc, char **argv)
             if (!*optarg || *end || o.parallel < 1 || o.parallel > 64)
                 rc = xl_error(XL_ERR_INVAL, "--parallel: \"%s\" must be 1 to 64", optarg);
             break;
+        case O_UNSAFE_URI: uri_flags |= XL_URI_ALLOW_UNSAFE; break;
         case O_KEEP: o.keep = true; break;
         case O_RUNDIR: runs_dir = optarg; break;
         case O_RESUME: resume = optarg; break;
@@ -145,6 +150,13 @@ int xl_cmd_run(int argc, char **argv)
             fputs(run_usage, stderr);
             return 2;
         }
+        if (rc)
+            goto out;
+    }
+    /* Before anything is made; a resumed run's URI is checked below too. */
+    xl_uri_policy_set(uri_flags);
+    if (o.uri && strcmp(o.backend, "libvirt") == 0) {
+        rc = xl_uri_check(o.uri, uri_flags);
         if (rc)
             goto out;
     }
@@ -166,6 +178,9 @@ int xl_cmd_run(int argc, char **argv)
         for (k = 0; !rc && k < XL_ARRAY_SIZE(keys); k++)
             if (!given[k] && xl_run_started_opt(&run, keys[k]))
                 *fill[k] = xl_run_started_opt(&run, keys[k]);
+        /* The journal's URI is data, not the operator's say-so. */
+        if (!rc && o.uri && strcmp(o.backend, "libvirt") == 0 && xl_uri_check(o.uri, uri_flags))
+            rc = xl_error_prefix(XL_ERR_INVAL, "run %s (its journal)", resume);
         if (!rc) {
             rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
         }

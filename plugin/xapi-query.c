@@ -73,7 +73,7 @@ static json_object *run_json(const struct xl_run *run, bool jobs)
     xl_json_add(o, "name", xl_json_str(run->spec.name));
     xl_json_add(o, "dir", xl_json_str(run->dir));
     xl_json_add(o, "finished", json_object_new_boolean(jr.finished));
-    xl_json_add(o, "running", json_object_new_boolean(!jr.finished && xl_xapi_is_runner(jr.pid)));
+    xl_json_add(o, "running", json_object_new_boolean(!jr.finished && xl_xapi_is_runner(jr.pid, run->id, run->dir)));
     if (jr.pid)
         xl_json_add(o, "pid", json_object_new_int(jr.pid));
     xl_json_add(o, "guests", json_object_new_int64((int64_t)run->nr_jobs));

@@ -13,6 +13,7 @@
 #include "json-util.h"
 #include "runstore.h"
 #include "spec.h"
+#include "uri-policy.h"
 #include "xapi.h"
 #include "xl-util.h"
 
@@ -54,12 +55,18 @@ static int spec_to_file(const char *runs_dir, const char *spec, char **path_r)
 static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
     const char *backend = xl_rpc_arg(c, "backend"), *base = xl_rpc_arg(c, "base");
-    const char *parallel = xl_rpc_arg(c, "parallel");
+    const char *parallel = xl_rpc_arg(c, "parallel"), *uri = xl_rpc_arg(c, "uri");
     char *end = NULL;
     long p;
 
     if (backend && strcmp(backend, "libxl") != 0 && strcmp(backend, "libvirt") != 0 && strcmp(backend, "xapi") != 0)
         return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use xapi, libxl or libvirt", backend);
+    /* A caller's URI is opened as root by libvirt (qemu+ext runs a command):
+     * only the ones the administrator listed. */
+    if (uri && !xl_uri_admin_listed(uri))
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "uri",
+                            "\"%s\" is not listed in %s: the plugin opens only URIs its administrator listed",
+                            uri, xl_uri_admin_list_path());
     if (parallel) {
         errno = 0;
         p = strtol(parallel, &end, 10);
@@ -94,16 +101,32 @@ static int log_started(struct xl_run *run, const struct xl_rpc_call *c)
 
 /* xenlab run --resume ID in its own session, stdio on the run's log, so it
  * survives the plugin and XAPI's process-group kill. */
-static int spawn_runner(const struct xl_run *run, const char *parallel, const char *log, pid_t *pid_r)
+static int spawn_runner(const struct xl_run *run, const char *parallel, const char *uri, const char *log,
+                        pid_t *pid_r)
 {
-    char *argv[] = { (char *)xenlab_bin(), (char *)"run", (char *)"--resume", run->id, (char *)"--plain",
-                     parallel ? (char *)"--parallel" : NULL, (char *)parallel, NULL };
+    char *argv[10] = { (char *)xenlab_bin(), (char *)"run", (char *)"--resume", run->id, (char *)"--plain" };
+    size_t na = 5;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     sigset_t none, deflt;
     xl_autofd int logfd = -1;
     int r;
 
+    if (parallel) {
+        argv[na++] = (char *)"--parallel";
+        argv[na++] = (char *)parallel;
+    }
+    /* The listed URI on the command line, not read back from the journal;
+     * the administrator's list is what allows one outside the safe set. */
+    if (uri) {
+        argv[na++] = (char *)"--uri";
+        argv[na++] = (char *)uri;
+        if (xl_uri_check(uri, 0)) {
+            xl_error_clear();
+            argv[na++] = (char *)"--allow-unsafe-uri";
+        }
+    }
+    argv[na] = NULL;
     logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (logfd < 0)
         return xl_error_errno(XL_ERR_FAIL, errno, "%s", log);
@@ -191,7 +214,7 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     }
     if (!rc) {
         log = xl_asprintf("%s/runner.log", run.dir);
-        rc = spawn_runner(&run, xl_rpc_arg(c, "parallel"), log, &pid);
+        rc = spawn_runner(&run, xl_rpc_arg(c, "parallel"), xl_rpc_arg(c, "uri"), log, &pid);
     }
     if (!rc) {
         /* The runner's pid at once, so a cancel right after this call finds
@@ -239,7 +262,7 @@ int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s has finished", id);
     if (!j.pid)
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: no runner has journalled its pid", id);
-    if (!xl_xapi_is_runner(j.pid))
+    if (!xl_xapi_is_runner(j.pid, id, dir))
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: its runner (pid %d) is gone", id, j.pid);
     /* SIGTERM: the runner stops its guests, journals, and can be resumed. */
     if (kill(j.pid, SIGTERM) < 0)

@@ -1,9 +1,11 @@
 /* Replies, argument checks and the journal facts the plugin's functions share. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "journal.h"
@@ -104,10 +106,39 @@ int xl_xapi_read_journal(const char *run_dir, struct xl_xapi_journal *j)
     return xl_journal_read(path, journal_cb, j, NULL);
 }
 
-bool xl_xapi_is_runner(int pid)
+/* True if the process holds this run's journal open: the runner keeps its
+ * journal open for its whole life, and a reused pid cannot have it. */
+static bool holds_journal(int pid, const char *run_dir)
+{
+    xl_autofree char *journal = xl_asprintf("%s/journal.jsonl", run_dir);
+    char fds[64];
+    struct stat want, st;
+    struct dirent *e;
+    DIR *d;
+    bool found = false;
+
+    if (stat(journal, &want) < 0)
+        return false;
+    snprintf(fds, sizeof(fds), "/proc/%d/fd", pid);
+    d = opendir(fds);
+    if (!d)
+        return false;
+    while (!found && (e = readdir(d))) {
+        xl_autofree char *fd = NULL;
+
+        if (e->d_name[0] == '.')
+            continue;
+        fd = xl_asprintf("%s/%s", fds, e->d_name);
+        found = stat(fd, &st) == 0 && st.st_dev == want.st_dev && st.st_ino == want.st_ino;
+    }
+    closedir(d);
+    return found;
+}
+
+bool xl_xapi_is_runner(int pid, const char *id, const char *run_dir)
 {
     char path[64], cmd[4096];
-    const char *argv0, *base;
+    const char *argv0, *base, *arg;
     xl_autofd int fd = -1;
     ssize_t n;
 
@@ -124,8 +155,16 @@ bool xl_xapi_is_runner(int pid)
     argv0 = cmd;
     base = strrchr(argv0, '/');
     base = base ? base + 1 : argv0;
-    /* A pid from the journal may have been reused by now: signal only a
-     * process that is really "xenlab run". */
-    return strcmp(base, "xenlab") == 0 && (size_t)n > strlen(argv0) + 1 &&
-           strcmp(argv0 + strlen(argv0) + 1, "run") == 0;
+    /* A pid from the journal may have been reused by now, even by another
+     * run's runner: signal only "xenlab run" that is this run's, by its
+     * "--resume ID" (as the plugin starts it) or by its open journal. */
+    arg = argv0 + strlen(argv0) + 1;
+    if (strcmp(base, "xenlab") != 0 || arg >= cmd + n || strcmp(arg, "run") != 0)
+        return false;
+    arg += strlen(arg) + 1;
+    if (arg < cmd + n && strcmp(arg, "--resume") == 0) {
+        arg += strlen(arg) + 1;
+        return arg < cmd + n && strcmp(arg, id) == 0;
+    }
+    return holds_journal(pid, run_dir);
 }

@@ -39,8 +39,9 @@ struct xl_xapi_journal {
     bool finished;
 };
 int xl_xapi_read_journal(const char *run_dir, struct xl_xapi_journal *j);
-/* True if pid is alive and its command line is "xenlab run ...". */
-bool xl_xapi_is_runner(int pid);
+/* True if pid is alive, its command line is "xenlab run ...", and it is the
+ * runner of run id (in run_dir): "--resume ID", or holding its journal open. */
+bool xl_xapi_is_runner(int pid, const char *id, const char *run_dir);
 
 int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);

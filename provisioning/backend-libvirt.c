@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "uri-policy.h"
 #include "xl-util.h"
 
 struct lv_priv {
@@ -33,8 +34,14 @@ static void quiet(void *data, virErrorPtr e)
 
 static int lv_open(struct xl_backend *be, const char *uri)
 {
-    struct lv_priv *p = xl_calloc(1, sizeof(*p));
+    struct lv_priv *p;
+    int rc;
 
+    /* Every way a URI gets here (CLI, journal, XAPI) passes this one check. */
+    rc = xl_uri_check(uri, xl_uri_policy_flags());
+    if (rc)
+        return rc;
+    p = xl_calloc(1, sizeof(*p));
     virSetErrorFunc(NULL, quiet);
     p->conn = virConnectOpen(uri ? uri : "xen:///system");
     if (!p->conn) {

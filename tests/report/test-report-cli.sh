@@ -69,6 +69,36 @@ ok $? "a failed report leaves no output file (rc $rc)"
 "$XENLAB_CLI" report --format csv "$XENLAB_SRCDIR/tests/data/csv/formula.jsonl" >"$work/formula.csv" &&
     cmp -s "$work/formula.csv" "$XENLAB_SRCDIR/tests/data/csv/formula.csv"
 ok $? "CSV neutralises cells starting with =, +, -, @ (tests/data/csv/formula.csv)"
+# --output never replaces what is not a regular file: a device stays a
+# device (a full device: ENOSPC, one line), a fifo is written, a symlink is
+# followed and stays a link.
+if [ "$(id -u)" = 0 ] && mknod "$work/full" c 1 7 2>/dev/null; then
+    "$XENLAB_CLI" report --output "$work/full" run-1 >"$work/out" 2>"$work/err"
+    rc=$?
+    [ $rc != 0 ] && [ "$(wc -l <"$work/err")" = 1 ] && grep -q "No space left" "$work/err" && \
+        grep -q "$work/full" "$work/err"
+    ok $? "--output to a full device: non-zero, one line naming it and ENOSPC (rc $rc): $(cat "$work/err")"
+    [ -c "$work/full" ] && [ -z "$(ls "$work" | grep '^full\.tmp')" ]
+    ok $? "  and it is still a character device, no temporary left"
+else
+    ok 0 "--output to a full device # SKIP needs root for mknod"
+    ok 0 "  and it is still a character device # SKIP needs root for mknod"
+fi
+mkfifo "$work/fifo"
+timeout 10 cat "$work/fifo" >"$work/from-fifo" &
+reader=$!
+"$XENLAB_CLI" report --format csv --ratio vm2/vm1 --output "$work/fifo" run-1 2>"$work/err"
+rc=$?
+wait $reader
+[ $rc = 0 ] && [ -p "$work/fifo" ] && cmp -s "$work/from-fifo" "$seed/report.csv"
+ok $? "--output to a fifo: the reader gets the report, the fifo stays (rc $rc): $(cat "$work/err")"
+echo old >"$work/target.csv"
+ln -s target.csv "$work/link.csv"
+"$XENLAB_CLI" report --format csv --ratio vm2/vm1 --output "$work/link.csv" run-1 2>"$work/err"
+rc=$?
+[ $rc = 0 ] && [ -L "$work/link.csv" ] && [ "$(readlink "$work/link.csv")" = target.csv ] && \
+    cmp -s "$work/target.csv" "$seed/report.csv"
+ok $? "--output through a symlink: it stays a link, its target gets the report (rc $rc)"
 
 echo "1..$n"
 exit $failed

@@ -301,27 +301,67 @@ def function_tests(work):
     make_run(runs, rid2, finished=False, pid=os.getpid())
     code, resp, _ = call("cancel", {"id": rid2})
     ok(failure(resp, "XENLAB_NOT_RUNNING", rid2), "cancel when the journal's pid is not xenlab: refused", resp)
-    # No live runner can be had without Xen: a stand-in whose command line
-    # is "xenlab run ..." (tail, following a file called "run").
+    # No live runner can be had without Xen: stand-ins whose command line is
+    # "xenlab run --resume ID" (Python running a script called "run").
+    write(os.path.join(work, "run"), "import time\ntime.sleep(60)\n")
+
+    def stand_in(*args):
+        p = subprocess.Popen([os.path.join(work, "xenlab"), "run"] + list(args), executable=sys.executable,
+                             cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.2)
+        return p
+
+    def gone(p):
+        try:
+            return p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            return None
+
+    # A decoy: another run's runner (or a reused pid) must not be signalled.
+    rid4 = "20260101-000000-d00d"
+    decoy = stand_in("--resume", "20260101-000000-0ther")
+    make_run(runs, rid4, finished=False, pid=decoy.pid)
+    code, resp, _ = call("status", {"id": rid4})
+    ok(success(resp) and json.loads(resp["Value"])["running"] is False,
+       "status: not running when the journal's pid is another run's 'xenlab run --resume'", resp)
+    code, resp, _ = call("cancel", {"id": rid4})
+    alive = decoy.poll() is None
+    decoy.kill()
+    decoy.wait()
+    ok(failure(resp, "XENLAB_NOT_RUNNING", rid4) and alive,
+       "cancel does not signal 'xenlab run --resume OTHERID' at the journal's pid", (resp, alive))
+
     rid3 = "20260101-000000-cafe"
-    write(os.path.join(work, "run"), "")
-    stand_in = subprocess.Popen([os.path.join(work, "xenlab"), "run", "-f"], executable=shutil.which("tail"),
-                                cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.2)
-    make_run(runs, rid3, finished=False, pid=stand_in.pid)
+    runner = stand_in("--resume", rid3)
+    make_run(runs, rid3, finished=False, pid=runner.pid)
     code, resp, _ = call("status", {"id": rid3})
     ok(success(resp) and json.loads(resp["Value"])["running"] is True,
-       "status: running while a 'xenlab run' process has the journal's pid (stand-in)", resp)
+       "status: running while 'xenlab run --resume ID' has the journal's pid (stand-in)", resp)
     code, resp, _ = call("cancel", {"id": rid3})
-    try:
-        rc = stand_in.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        stand_in.kill()
-        rc = None
+    rc = gone(runner)
     ok(success(resp) and rc == -signal.SIGTERM,
-       "cancel sends SIGTERM to the journal's 'xenlab run' pid (stand-in: no live runner without Xen)",
+       "cancel sends SIGTERM to the journal's 'xenlab run --resume ID' pid (stand-in: no live runner without Xen)",
        (resp, rc))
-    for r in (rid2, rid3):
+    shutil.rmtree(os.path.join(runs, rid3))
+
+    # A runner started from the CLI ("xenlab run SPEC") is known by its open
+    # journal: a stand-in that holds it (tail -f).
+    make_run(runs, rid3, finished=False)
+    journal = os.path.join(runs, rid3, "journal.jsonl")
+    tail = subprocess.Popen([os.path.join(work, "xenlab"), "run", "-f", journal], executable=shutil.which("tail"),
+                            cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.2)
+    with open(journal) as f:
+        text = f.read().replace("999999", str(tail.pid).rjust(6))
+    with open(journal, "r+") as f:
+        f.write(text)
+    code, resp, _ = call("cancel", {"id": rid3})
+    rc = gone(tail)
+    ok(success(resp) and rc == -signal.SIGTERM,
+       "cancel signals a 'xenlab run SPEC' pid that holds this run's journal open (stand-in)", (resp, rc))
+    for r in (rid2, rid3, rid4):
         shutil.rmtree(os.path.join(runs, r))
 
     # run: the id comes back at once; the runner then fails (no such base).
@@ -365,6 +405,12 @@ def function_tests(work):
     ok(failure(resp, "XENLAB_NOT_RUNNING") or failure(resp, "XENLAB_BAD_ARGUMENT"),
        "cancel of a run whose runner ended: XENLAB_NOT_RUNNING", resp)
 
+    # A caller's libvirt URI: only one the administrator listed (qemu+ext
+    # would run its command as root).
+    tripwire = os.path.join(work, "tripwire.sh")
+    write(tripwire, "#!/bin/sh\ntouch %s/tripped\n" % work)
+    os.chmod(tripwire, 0o755)
+    os.environ["XENLAB_XAPI_URIS_FILE"] = os.path.join(work, "xapi-uris")
     before = sorted(os.listdir(runs))
     bad = [
         ({}, "spec", "missing"),
@@ -376,6 +422,9 @@ def function_tests(work):
         ({"spec": spec_path, "parallel": "0"}, "parallel", "1 to 64"),
         ({"spec": spec_path, "parallel": "2x"}, "parallel", "1 to 64"),
         ({"spec": spec_path, "base": "no-such-base"}, "base", "no-such-base"),
+        ({"spec": spec_path, "backend": "libvirt", "uri": "qemu+ext:///system?command=" + tripwire}, "uri",
+         "not listed"),
+        ({"spec": spec_path, "uri": "test:///default"}, "uri", "not listed"),
     ]
     for args, arg, needle in bad:
         code, resp, _ = call("run", args)
@@ -383,6 +432,11 @@ def function_tests(work):
            "run %s: XENLAB_BAD_ARGUMENT %s (%s)" % (sorted(args.keys()), arg, needle or "parse error"), resp)
     ok(sorted(os.listdir(runs)) == before, "no run directory (or temporary spec) left by refused runs",
        (before, sorted(os.listdir(runs))))
+    ok(not os.path.exists(os.path.join(work, "tripped")), "a caller's qemu+ext URI ran nothing")
+    write(os.environ["XENLAB_XAPI_URIS_FILE"], "test:///default\n")
+    code, resp, _ = call("run", {"spec": spec_path, "backend": "libvirt", "uri": "test:///default"})
+    ok(success(resp), "run with a URI the administrator listed: accepted", resp)
+    del os.environ["XENLAB_XAPI_URIS_FILE"]
 
 
 def main():
