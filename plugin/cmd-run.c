@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "json-util.h"
+#include "provision.h"
 #include "runner.h"
 #include "runstore.h"
 #include "xl-util.h"
@@ -57,6 +58,40 @@ static void add_opt(json_object *ev, const char *key, const char *val)
     free(abs);
 }
 
+/* One absolute spelling of a directory that may not exist yet, no trailing
+ * '/': the run records its clone directory so and makes its clones there,
+ * and removes only clones whose journalled path is that + "/" + job name. */
+static char *abs_dir(const char *dir)
+{
+    char *p = realpath(dir, NULL);
+    size_t n;
+
+    if (!p) {
+        xl_autofree char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
+
+        p = cwd ? xl_asprintf("%s/%s", cwd, dir) : xl_strdup(dir);
+    }
+    n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    return p;
+}
+
+/* A resumed run keeps its clone directory: its journal names clones there. */
+static int resume_clone_dir(const struct xl_run *run, bool given, struct xl_runner_opts *o)
+{
+    const char *recorded = xl_run_started_opt(run, "clone_dir");
+    xl_autofree char *dflt = recorded ? NULL : xl_clone_default_dir();
+    xl_autofree char *want = abs_dir(recorded ? recorded : dflt);
+    xl_autofree char *got = given ? abs_dir(o->clone_dir) : NULL;
+
+    if (got && strcmp(got, want) != 0)
+        return xl_error(XL_ERR_INVAL, "run --resume %s: --clone-dir %s is not the run's clone directory %s", run->id,
+                        o->clone_dir, want);
+    o->clone_dir = recorded;
+    return XL_OK;
+}
+
 static bool is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
@@ -104,7 +139,7 @@ int xl_cmd_run(int argc, char **argv)
     struct xl_runner_opts o;
     struct xl_run run;
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
-    xl_autofree char *payload = NULL;
+    xl_autofree char *payload = NULL, *clone_dir = NULL;
     bool given[6] = { false };
     size_t failed = 0, jobs = 0;
     int opt, rc = XL_OK;
@@ -166,6 +201,8 @@ int xl_cmd_run(int argc, char **argv)
         for (k = 0; !rc && k < XL_ARRAY_SIZE(keys); k++)
             if (!given[k] && xl_run_started_opt(&run, keys[k]))
                 *fill[k] = xl_run_started_opt(&run, keys[k]);
+        if (!rc)
+            rc = resume_clone_dir(&run, given[5], &o);
         if (!rc) {
             json_object *ev = json_object_new_object();
 
@@ -180,6 +217,12 @@ int xl_cmd_run(int argc, char **argv)
             goto out;
         }
         rc = xl_run_create(runs_dir, argv[optind], &run);
+        if (!rc) {
+            xl_autofree char *dflt = o.clone_dir ? NULL : xl_clone_default_dir();
+
+            clone_dir = abs_dir(o.clone_dir ? o.clone_dir : dflt);
+            o.clone_dir = clone_dir;
+        }
         if (!rc) {
             json_object *ev = json_object_new_object();
 
