@@ -70,6 +70,13 @@ int xl_cmd_clone(int argc, char **argv)
                 rc = xl_error_prefix(rc, "--%s", opt == 'm' ? "memory" : "disk");
                 goto out;
             }
+            /* 0 in the request means "the template's" or "the base's": a
+             * user's 0 (or less than 1 MiB) is a mistake, not that. */
+            if (v < XL_MiB) {
+                rc = xl_error(XL_ERR_INVAL, "--%s \"%s\": must be at least 1MiB", opt == 'm' ? "memory" : "disk",
+                              optarg);
+                goto out;
+            }
             if (opt == 'm')
                 req.memory_kib = v / 1024;
             else
@@ -120,6 +127,9 @@ int xl_cmd_clone(int argc, char **argv)
     }
     req.base = argv[optind];
     req.name = argv[optind + 1];
+    rc = xl_name_check("clone name", req.name);
+    if (rc)
+        goto out;
     if (!dir)
         dir = xl_clone_default_dir();
     req.dir = dir;

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "json-util.h"
+#include "provision.h"
 #include "runner.h"
 #include "runstore.h"
 #include "uri-policy.h"
@@ -59,6 +60,40 @@ static void add_opt(json_object *ev, const char *key, const char *val)
     free(abs);
 }
 
+/* One absolute spelling of a directory that may not exist yet, no trailing
+ * '/': the run records its clone directory so and makes its clones there,
+ * and removes only clones whose journalled path is that + "/" + job name. */
+static char *abs_dir(const char *dir)
+{
+    char *p = realpath(dir, NULL);
+    size_t n;
+
+    if (!p) {
+        xl_autofree char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
+
+        p = cwd ? xl_asprintf("%s/%s", cwd, dir) : xl_strdup(dir);
+    }
+    n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    return p;
+}
+
+/* A resumed run keeps its clone directory: its journal names clones there. */
+static int resume_clone_dir(const struct xl_run *run, bool given, struct xl_runner_opts *o)
+{
+    const char *recorded = xl_run_started_opt(run, "clone_dir");
+    xl_autofree char *dflt = recorded ? NULL : xl_clone_default_dir();
+    xl_autofree char *want = abs_dir(recorded ? recorded : dflt);
+    xl_autofree char *got = given ? abs_dir(o->clone_dir) : NULL;
+
+    if (got && strcmp(got, want) != 0)
+        return xl_error(XL_ERR_INVAL, "run --resume %s: --clone-dir %s is not the run's clone directory %s", run->id,
+                        o->clone_dir, want);
+    o->clone_dir = recorded;
+    return XL_OK;
+}
+
 static bool is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
@@ -107,7 +142,7 @@ int xl_cmd_run(int argc, char **argv)
     struct xl_runner_opts o;
     struct xl_run run;
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
-    xl_autofree char *payload = NULL;
+    xl_autofree char *payload = NULL, *clone_dir = NULL;
     bool given[6] = { false };
     unsigned uri_flags = 0;
     size_t failed = 0, jobs = 0;
@@ -181,15 +216,22 @@ int xl_cmd_run(int argc, char **argv)
         /* The journal's URI is data, not the operator's say-so. */
         if (!rc && o.uri && strcmp(o.backend, "libvirt") == 0 && xl_uri_check(o.uri, uri_flags))
             rc = xl_error_prefix(XL_ERR_INVAL, "run %s (its journal)", resume);
-        if (!rc) {
+        if (!rc)
+            rc = resume_clone_dir(&run, given[5], &o);
+        if (!rc)
             rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
-        }
     } else {
         if (optind + 1 != argc) {
             rc = xl_error(XL_ERR_INVAL, "run: give one SPEC.json (or --resume ID)");
             goto out;
         }
         rc = xl_run_create(runs_dir, argv[optind], &run);
+        if (!rc) {
+            xl_autofree char *dflt = o.clone_dir ? NULL : xl_clone_default_dir();
+
+            clone_dir = abs_dir(o.clone_dir ? o.clone_dir : dflt);
+            o.clone_dir = clone_dir;
+        }
         if (!rc) {
             json_object *ev = xl_journal_ev_run("started", (int)getpid());
 

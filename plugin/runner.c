@@ -50,6 +50,8 @@ struct runner {
     struct xl_progress progress;
     struct xl_progress_line *lines;
     char (*states)[16];
+    bool defer_refusal;         /* clean: the last refusal is its error */
+    char *refusal;              /* that last one, not yet printed */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -197,6 +199,17 @@ static double job_timeout(const struct runner *rn)
     return trial * (double)(s->nr_benches * s->policy.max_trials) + rn->o->boot_timeout_s;
 }
 
+/* Where this run makes its clones and what it clones them from (job_start). */
+static char *run_clone_dir(const struct runner *rn)
+{
+    return rn->o->clone_dir ? xl_strdup(rn->o->clone_dir) : xl_clone_default_dir();
+}
+
+static const char *run_base(const struct runner *rn)
+{
+    return rn->o->base ? rn->o->base : rn->run->spec.base_name;
+}
+
 /* Destroys and removes what a job made, journalling each removal. */
 static int job_teardown(struct runner *rn, struct active *a)
 {
@@ -215,7 +228,10 @@ static int job_teardown(struct runner *rn, struct active *a)
     if (a->domid && rn->xs)
         xl_plan_retract(rn->xs, a->domid);
     if (a->clone_path) {
-        r = xl_provision_remove(a->clone_path);
+        xl_autofree char *dir = run_clone_dir(rn);
+        struct xl_clone_place place = { .dir = dir, .name = j->name, .base = run_base(rn) };
+
+        r = xl_provision_remove(&place);
         if (r && !rc)
             rc = r;
         if (!r)
@@ -230,18 +246,47 @@ static int job_teardown(struct runner *rn, struct active *a)
     return rc;
 }
 
-/* Removes what an earlier, interrupted attempt of this job left behind. */
+/* One line per refused journal entry. clean keeps the last one back as its
+ * error, so a single refusal is a single line. */
+static void refused(struct runner *rn)
+{
+    if (!rn->defer_refusal) {
+        fprintf(stderr, "xenlab: %s\n", xl_error_message());
+        return;
+    }
+    if (rn->refusal)
+        fprintf(stderr, "xenlab: %s\n", rn->refusal);
+    free(rn->refusal);
+    rn->refusal = xl_strdup(xl_error_message());
+}
+
+/* Removes what an earlier, interrupted attempt of this job left behind.
+ * Journal lines are data: they can only ask for what this job makes, the
+ * domain NAME and the clone <the run's recorded clone dir>/NAME; anything
+ * else is refused with one line, left untouched and left in the journal. */
 static int job_clean_leftovers(struct runner *rn, struct xl_run_job *j)
 {
+    const char *recorded = xl_run_started_opt(rn->run, "clone_dir");
+    xl_autofree char *clone_dir = recorded ? xl_strdup(recorded) : xl_clone_default_dir();
+    xl_autofree char *want = xl_asprintf("%s/%s", clone_dir, j->name);
+    const char *base = xl_run_started_opt(rn->run, "base");
+    size_t i = j->nr_res;
     int rc = XL_OK;
 
-    while (j->nr_res > 0) {
-        struct xl_run_resource *res = &j->res[j->nr_res - 1];
+    if (!base)
+        base = rn->run->spec.base_name;
+    while (i > 0) {
+        struct xl_run_resource *res = &j->res[--i];
         xl_autofree char *kind = xl_strdup(res->kind);
         xl_autofree char *what = xl_strdup(res->what);
+        bool refuse = false;
         int r = XL_OK;
 
-        if (strcmp(kind, "domain") == 0) {
+        if (strcmp(kind, "domain") == 0 && strcmp(what, j->name) != 0) {
+            r = xl_error(XL_ERR_INVAL, "%s: the journal names domain \"%s\", not %s: left untouched", j->name, what,
+                         j->name);
+            refuse = true;
+        } else if (strcmp(kind, "domain") == 0) {
             struct xl_backend be;
 
             r = xl_backend_open(&be, rn->o->backend, rn->o->uri);
@@ -253,8 +298,24 @@ static int job_clean_leftovers(struct runner *rn, struct xl_run_job *j)
                     r = xl_backend_cleanup(&be);
                 xl_backend_close(&be);
             }
+        } else if (strcmp(kind, "clone") == 0 && strcmp(what, want) != 0) {
+            r = xl_error(XL_ERR_INVAL, "%s: the journal names clone \"%s\", not %s: left untouched", j->name, what,
+                         want);
+            refuse = true;
         } else if (strcmp(kind, "clone") == 0) {
-            r = xl_provision_remove(what);
+            struct xl_clone_place place = { .dir = clone_dir, .name = j->name, .base = base };
+
+            r = xl_provision_remove(&place);
+            if (r == XL_ERR_INVAL) {
+                xl_autofree char *why = xl_strdup(xl_error_message());
+
+                r = xl_error(XL_ERR_INVAL, "%s: %s: left untouched", j->name, why);
+                refuse = true;
+            }
+        }
+        if (refuse) {
+            refused(rn);
+            continue;
         }
         if (r) {
             rc = xl_error_prefix(r, "cleaning %s %s of %s", kind, what, j->name);
@@ -580,11 +641,17 @@ int xl_runner_clean(struct xl_run *run, const struct xl_runner_opts *o)
     size_t i;
     int rc = XL_OK;
 
+    rn.defer_refusal = true;
     for (i = 0; i < run->nr_jobs; i++) {
         int r = job_clean_leftovers(&rn, &run->jobs[i]);
 
         if (r && !rc)
             rc = r;
     }
+    if (rn.refusal && rc)
+        fprintf(stderr, "xenlab: %s\n", rn.refusal);
+    else if (rn.refusal)
+        rc = xl_error(XL_ERR_INVAL, "%s", rn.refusal);
+    free(rn.refusal);
     return rc;
 }

@@ -33,17 +33,45 @@ void xl_base_dispose(struct xl_base *b)
     xl_base_init(b);
 }
 
-static int check_name(const char *name)
+/* The name as it may be shown in a one-line message: control and non-ASCII
+ * bytes as \xNN, cut after 80 bytes. */
+static void shown_name(const char *name, char out[4 * 80 + 4])
+{
+    size_t i, o = 0;
+
+    for (i = 0; name[i] && i < 80; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '\\')
+            o += (size_t)sprintf(out + o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    strcpy(out + o, name[i] ? "..." : "");
+}
+
+int xl_name_check(const char *what, const char *name)
 {
     size_t i, n = strlen(name);
+    char shown[4 * 80 + 4];
 
-    if (n == 0 || n > 64 || name[0] == '.')
-        return xl_error(XL_ERR_INVAL, "base name \"%s\": 1 to 64 characters, not starting with '.'", name);
-    for (i = 0; i < n; i++)
-        if (!(name[i] == '-' || name[i] == '_' || name[i] == '.' || (name[i] >= '0' && name[i] <= '9') ||
-              (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z')))
-            return xl_error(XL_ERR_INVAL, "base name \"%s\": use letters, digits, '.', '-', '_'", name);
+    shown_name(name, shown);
+    if (n == 0 || n > XL_NAME_LEN_MAX)
+        return xl_error(XL_ERR_INVAL, "%s \"%s\": 1 to %d characters", what, shown, XL_NAME_LEN_MAX);
+    for (i = 0; i < n; i++) {
+        char c = name[i];
+        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+
+        if (!alnum && (i == 0 || !(c == '-' || c == '_' || c == '.')))
+            return xl_error(XL_ERR_INVAL, "%s \"%s\": use letters, digits, '.', '-', '_', starting with a letter or digit",
+                            what, shown);
+    }
     return XL_OK;
+}
+
+static int check_name(const char *name)
+{
+    return xl_name_check("base name", name);
 }
 
 static char *base_path(const char *name)

@@ -25,6 +25,14 @@ struct xl_base {
 void xl_base_init(struct xl_base *b);
 void xl_base_dispose(struct xl_base *b);
 
+#define XL_NAME_LEN_MAX 64
+
+/* Names of bases, clones and their domains: 1 to XL_NAME_LEN_MAX of
+ * [A-Za-z0-9._-], starting with a letter or digit, so that one is safe as a
+ * file name, an LV name, a domain name and an argv word (no option, no
+ * "..", no space, newline or shell syntax). `what` starts the message. */
+int xl_name_check(const char *what, const char *name);
+
 /* Inspects image read-only and writes the registry entry. A name already
  * registered is an error. */
 int xl_base_add(const char *name, const char *image, const char *template, struct xl_base *b_r);

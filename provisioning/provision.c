@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "base.h"
+#include "clone-record.h"
 #include "domcfg.h"
 #include "domxml.h"
 #include "fsutil.h"
 #include "grow.h"
-#include "json-util.h"
 #include "preflight.h"
 #include "size.h"
 #include "xl-util.h"
@@ -88,32 +88,6 @@ static uint64_t disk_need(const struct xl_base *b, const struct xl_clone_req *re
     return need;
 }
 
-static int write_record(const struct xl_clone_req *req, const struct xl_base *b, const char *backend,
-                        uint64_t size, const struct xl_clone_result *res)
-{
-    xl_autofree char *path = xl_asprintf("%s/clone.json", res->dir);
-    json_object *o = json_object_new_object();
-    const char *text;
-    int rc;
-
-    xl_json_add(o, "name", xl_json_str(req->name));
-    xl_json_add(o, "base", xl_json_str(b->name));
-    xl_json_add(o, "base_image", xl_json_str(b->image));
-    xl_json_add(o, "disk", xl_json_str(res->disk));
-    xl_json_add(o, "clone_kind", xl_json_str(xl_clone_kind_name(res->kind)));
-    xl_json_add(o, "disk_size", json_object_new_int64((int64_t)size));
-    /* The seed grew partition and filesystem by hand after boot; the agent
-     * does that now for images dom0 cannot grow offline. */
-    xl_json_add(o, "grow", xl_json_str(res->grown_offline ? "offline" : res->grow_in_guest ? "guest" : "none"));
-    if (res->payload)
-        xl_json_add(o, "payload", xl_json_str(res->payload));
-    xl_json_add(o, "backend", xl_json_str(backend ? backend : "none"));
-    text = xl_json_pretty(o);
-    rc = xl_write_file_atomic(path, text, strlen(text));
-    json_object_put(o);
-    return rc;
-}
-
 int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, struct xl_clone_result *res)
 {
     const char *backend = be ? be->ops->name : "libxl";
@@ -126,6 +100,9 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
 
     xl_clone_result_init(res);
     xl_base_init(&b);
+    rc = xl_name_check("clone name", req->name);
+    if (rc)
+        return rc;
     if (!req->dry_run && !req->no_domain && !be)
         return xl_error(XL_ERR_INVAL, "clone %s: no backend", req->name);
     rc = xl_base_load(req->base, &b);
@@ -133,11 +110,6 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
         rc = xl_base_verify(&b);
     if (rc)
         goto out;
-    if (!req->name[0] || strchr(req->name, '/') || req->name[0] == '.' || strlen(req->name) > 64) {
-        rc = xl_error(XL_ERR_INVAL, "clone name \"%s\": 1 to 64 characters, no '/', not starting with '.'",
-                      req->name);
-        goto out;
-    }
     size = b.info.virtual_size;
     if (req->disk_size) {
         if (req->disk_size < b.info.virtual_size) {
@@ -224,7 +196,7 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
             goto out;
         made_payload = true;
     }
-    rc = write_record(req, &b, req->no_domain ? NULL : backend, size, res);
+    rc = xl_clone_record_write(req, &b, req->no_domain ? NULL : backend, size, res);
     if (rc)
         goto out;
     if (!req->no_domain) {
@@ -234,7 +206,7 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
     }
 out:
     if (rc && made_dir) {
-        xl_autofree char *rec = xl_asprintf("%s/clone.json", res->dir);
+        xl_autofree char *rec = xl_asprintf("%s/%s", res->dir, XL_CLONE_RECORD);
 
         unlink(rec);
         if (made_payload)
@@ -247,54 +219,4 @@ out:
         libxl_domain_config_dispose(&cfg);
     xl_base_dispose(&b);
     return rc;
-}
-
-static int kind_from_name(const char *name, enum xl_clone_kind *k_r)
-{
-    enum xl_clone_kind k;
-
-    for (k = XL_CLONE_QCOW2_OVERLAY; k <= XL_CLONE_LVM_SNAPSHOT; k++) {
-        if (strcmp(xl_clone_kind_name(k), name) == 0) {
-            *k_r = k;
-            return XL_OK;
-        }
-    }
-    return xl_error(XL_ERR_INVAL, "unknown clone kind \"%s\"", name);
-}
-
-int xl_provision_remove(const char *dir)
-{
-    xl_autofree char *rec = xl_asprintf("%s/clone.json", dir);
-    json_object *o = NULL, *v;
-    enum xl_clone_kind kind = XL_CLONE_SPARSE_COPY;
-    int rc = XL_OK;
-
-    if (access(dir, F_OK) < 0 && errno == ENOENT)
-        return XL_OK;
-    /* Without a record the clone died before its disk was complete: only
-     * the files a clone can hold are removed, never anything else. */
-    if (xl_json_parse_file(rec, 64 * 1024, &o) == XL_OK) {
-        if (json_object_object_get_ex(o, "payload", &v))
-            unlink(json_object_get_string(v));
-        if (json_object_object_get_ex(o, "disk", &v) && json_object_object_get_ex(o, "clone_kind", NULL) &&
-            kind_from_name(json_object_get_string(json_object_object_get(o, "clone_kind")), &kind) == XL_OK)
-            rc = xl_clone_remove(json_object_get_string(v), kind);
-        json_object_put(o);
-        if (rc)
-            return rc;
-    } else {
-        static const char *const names[] = { "disk.qcow2", "disk.img", "payload.img" };
-        size_t i;
-
-        for (i = 0; i < XL_ARRAY_SIZE(names); i++) {
-            xl_autofree char *p = xl_asprintf("%s/%s", dir, names[i]);
-
-            unlink(p);
-        }
-    }
-    unlink(rec);
-    if (rmdir(dir) < 0 && errno != ENOENT)
-        return xl_error_errno(XL_ERR_FAIL, errno, "removing clone %s", dir);
-    xl_error_clear();
-    return XL_OK;
 }

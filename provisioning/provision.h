@@ -48,6 +48,18 @@ char *xl_clone_default_dir(void);
  * holds the created, running domain. */
 int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, struct xl_clone_result *res);
 
-/* Removes a clone directory made by xl_provision_clone (its disk, payload
- * and record, then the directory); a missing directory is not an error. */
-int xl_provision_remove(const char *dir);
+/* Where a caller (a run, from its journal) expects one of its clones. */
+struct xl_clone_place {
+    const char *dir;            /* the clone directory the clone was made in */
+    const char *name;           /* the clone's name: it is dir/name exactly */
+    const char *base;           /* the base it was cloned from, or NULL: the
+                                 * volume group an lvm-snapshot must be in */
+};
+
+/* Removes the clone xl_provision_clone made at p: its disk (lvremove for a
+ * snapshot the record names and the base confirms), payload, record and
+ * crash leftovers, by name relative to dir/name opened without following a
+ * symlink, then the directory. A missing directory is not an error; a
+ * symlink, a record that names anything else, or one that does not parse is
+ * XL_ERR_INVAL, with nothing touched. Other entries keep the directory. */
+int xl_provision_remove(const struct xl_clone_place *p);

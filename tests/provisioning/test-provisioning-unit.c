@@ -5,6 +5,7 @@
 
 #include "base.h"
 #include "clone.h"
+#include "clone-record.h"
 #include "grow.h"
 #include "tap.h"
 #include "xl-util.h"
@@ -61,5 +62,44 @@ int main(void)
     TAP_EQ_STR(s, "/c/vm1/disk.qcow2", "qcow2 overlay path");
     free(s);
     xl_base_dispose(&b);
+
+    /* clone.json is read back as root to remove a clone: every field typed,
+     * bounded and checked against what the run would have made. */
+    {
+        static const struct { const char *json, *want; } bad[] = {
+            { "{\"clone_kind\":null,\"disk\":\"/c/vm1/disk.img\"}", "clone_kind: missing required field" },
+            { "{\"clone_kind\":7,\"disk\":\"/c/vm1/disk.img\"}", "clone_kind: must be a string" },
+            { "{\"clone_kind\":\"sparse-copy\",\"disk\":null}", "disk: missing required field" },
+            { "{\"clone_kind\":\"sparse-copy\",\"disk\":\"/etc/passwd\"}", "disk: \"/etc/passwd\" is not" },
+            { "{\"clone_kind\":\"sparse-copy\",\"disk\":\"/c/vm1/../x/disk.img\"}", "disk:" },
+            { "{\"clone_kind\":\"sparse-copy\",\"disk\":\"disk.img\",\"payload\":\"/root/x\"}", "payload:" },
+            { "{\"clone_kind\":\"lvm-snapshot\",\"disk\":\"/dev/vg0/other\"}", "disk:" },
+            { "{\"clone_kind\":\"lvm-snapshot\",\"disk\":\"/dev/../vm1\"}", "disk:" },
+            { "{\"clone_kind\":\"nope\",\"disk\":\"disk.img\"}", "unknown clone kind" },
+            { "{\"name\":\"vm2\",\"clone_kind\":\"sparse-copy\",\"disk\":\"disk.img\"}", "name:" },
+            { "[1]", "must be an object" },
+            { "{", "JSON" },
+        };
+        struct xl_clone_record rec;
+        size_t i;
+
+        for (i = 0; i < XL_ARRAY_SIZE(bad); i++) {
+            int rc = xl_clone_record_parse(bad[i].json, strlen(bad[i].json), "/c/vm1/clone.json", "/c/vm1", "vm1",
+                                           &rec);
+
+            tap_ok(rc == XL_ERR_INVAL && strstr(xl_error_message(), "/c/vm1/clone.json") &&
+                       strstr(xl_error_message(), bad[i].want),
+                   "clone.json %s refused: %s", bad[i].json, xl_error_message());
+        }
+        tap_ok(xl_clone_record_parse("{\"clone_kind\":\"qcow2-overlay\",\"disk\":\"/c/vm1/disk.qcow2\","
+                                     "\"payload\":\"/c/vm1/payload.img\"}", 88, "r", "/c/vm1", "vm1", &rec) == XL_OK &&
+                   rec.kind == XL_CLONE_QCOW2_OVERLAY && rec.payload,
+               "a record the run wrote parses: %s", xl_error_message());
+        xl_clone_record_dispose(&rec);
+        tap_ok(xl_clone_record_parse("{\"clone_kind\":\"lvm-snapshot\",\"disk\":\"/dev/vg0/vm1\"}", 51, "r", "/c/vm1",
+                                     "vm1", &rec) == XL_OK && rec.kind == XL_CLONE_LVM_SNAPSHOT,
+               "an lvm-snapshot of the clone's own name parses: %s", xl_error_message());
+        xl_clone_record_dispose(&rec);
+    }
     return tap_done();
 }

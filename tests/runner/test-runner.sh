@@ -165,6 +165,51 @@ id=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]
 [ $rc = 1 ] && grep -q nosuchrun "$T/err"; ok $? "clean of an unknown run names it"
 stop_launcher
 
+# 4b. The journal and clone.json are data: clean removes only what the run
+#     made, refuses anything else in one line each, and still cleans the rest.
+start_launcher
+cat > "$T/hostile.json" <<'J'
+{ "name": "hostile", "trials": 1, "timeouts": { "arm_s": 60 },
+  "benchmarks": [ { "id": "nqueens", "n": 6 } ],
+  "arms": [ { "name": "h1", "vcpus": 1, "memory": "256MiB" }, { "name": "h2", "vcpus": 1, "memory": "256MiB" },
+            { "name": "h3", "vcpus": 1, "memory": "256MiB" }, { "name": "h4", "vcpus": 1, "memory": "256MiB" },
+            { "name": "h5", "vcpus": 1, "memory": "256MiB" } ] }
+J
+run "$T/hostile.json" --keep --parallel 3 > "$T/hostile.out" 2>&1
+ok $? "a --keep run for the hostile-journal checks finishes"
+stop_launcher
+id=$(run_id_of "$T/hostile.out"); R=$XENLAB_RUNS_DIR/$id; C=$T/clones
+mkdir -p "$T/anywhere" "$T/outside" "$T/fakebin"
+for v in "$T/anywhere/victim" "$T/outside/victim" "$T/outside/disk.img" "$T/victim-linked"; do echo keep > "$v"; done
+printf '{"name":"xl-%s-h1-1","clone_kind":"sparse-copy","disk":"%s","payload":"%s"}\n' "$id" "$T/outside/victim" \
+    "$T/outside/victim" > "$T/anywhere/clone.json"
+ln -s "$T/victim-linked" "$T/anywhere/disk.img"
+printf '{"event":"created","job":"xl-%s-h1-1","kind":"clone","what":"%s"}\n' "$id" "$T/anywhere" >> "$R/journal.jsonl"
+printf '{"event":"created","job":"xl-%s-h1-1","kind":"domain","what":"Domain-0"}\n' "$id" >> "$R/journal.jsonl"
+printf '{"clone_kind":"sparse-copy","disk":"%s"}\n' "$T/outside/victim" > "$C/xl-$id-h2-1/clone.json"
+printf '{"clone_kind":"lvm-snapshot","disk":"/dev/vg0/xl-%s-h3-1"}\n' "$id" > "$C/xl-$id-h3-1/clone.json"
+printf '{"clone_kind":null,"disk":"%s/xl-%s-h4-1/disk.img"}\n' "$C" "$id" > "$C/xl-$id-h4-1/clone.json"
+rm -rf "$C/xl-$id-h5-1"; ln -s "$T/outside" "$C/xl-$id-h5-1"
+printf '#!/bin/sh\necho "$@" >> %s/lvremove.called\n' "$T" > "$T/fakebin/lvremove"; chmod +x "$T/fakebin/lvremove"
+PATH=$T/fakebin:$PATH "$X" clean "$id" > /dev/null 2> "$T/hostile.err"; rc=$?
+[ $rc != 0 ] && [ $rc != 139 ]; ok $? "clean of a hostile journal exits non-zero, no crash (got $rc)"
+for v in "$T/anywhere/victim" "$T/outside/victim" "$T/outside/disk.img" "$T/victim-linked"; do
+    [ "$(cat "$v" 2>/dev/null)" = keep ]; ok $? "victim $v is intact"
+done
+[ -L "$T/anywhere/disk.img" ] && [ -f "$T/anywhere/clone.json" ]; ok $? "the directory the journal named is untouched"
+[ ! -e "$T/lvremove.called" ]; ok $? "lvremove never ran for an lvm-snapshot record the run's base does not confirm"
+[ ! -e "$C/xl-$id-h1-1" ]; ok $? "the job with a hostile journal line still has its own clone cleaned"
+[ -d "$C/xl-$id-h2-1" ] && [ -d "$C/xl-$id-h3-1" ] && [ -d "$C/xl-$id-h4-1" ] && [ -L "$C/xl-$id-h5-1" ]
+ok $? "clones with a hostile clone.json or a symlinked directory are left as they are"
+[ "$(wc -l < "$T/hostile.err")" = 6 ]; ok $? "one line per refusal (6): $(cat "$T/hostile.err")"
+grep -q "names clone \"$T/anywhere\"" "$T/hostile.err" && grep -q 'names domain "Domain-0"' "$T/hostile.err" &&
+    grep -q "h2-1/clone.json: disk" "$T/hostile.err" && grep -q "h3-1/clone.json: disk" "$T/hostile.err" &&
+    grep -q "h4-1/clone.json: clone_kind: missing required field" "$T/hostile.err" &&
+    grep -q "h5-1: a symlink" "$T/hostile.err"
+ok $? "each refusal names the journal entry or the clone.json JSON path"
+rm -f "$C/xl-$id-h5-1"; rm -rf "$C/xl-$id-h2-1" "$C/xl-$id-h3-1" "$C/xl-$id-h4-1"
+[ $failed = 0 ] || { diag "$T/hostile.err"; diag "$T/hostile.out"; }
+
 # 5. Adaptive trials: a guest that stops an item at `trials` because the
 #    spread is already small is complete, not short of results.
 start_launcher

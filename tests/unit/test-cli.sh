@@ -50,6 +50,23 @@ grep -q "349.54 (dev 0.02%)" "$tmp/r.md"; ok $? "report shows the seed's N-Queen
 [ $rc = 2 ] && grep -q "xml" "$tmp/err"; ok $? "an unknown format exits 2 naming it"
 "$X" report "$tmp/nothing" 2> "$tmp/err"; rc=$?
 [ $rc != 0 ] && grep -q "$tmp/nothing" "$tmp/err"; ok $? "a missing path is named"
+# xenlab clone: a name goes into paths, LV and domain names and argv, so only
+# [A-Za-z0-9][A-Za-z0-9._-]{0,63}; a size of 0 would silently mean "default".
+if "$X" --help | grep -q '^  clone '; then
+  for name in $'two\nlines' 'a b' 'x$(touch '"$tmp"'/pwned)' '-rf' '.hidden' '../up' "$(printf 'n%.0s' $(seq 65))" ''; do
+    XENLAB_STATE_DIR=$tmp/state "$X" clone --no-domain --dir "$tmp/clones" -- nobase "$name" > /dev/null 2> "$tmp/err"; rc=$?
+    shown=$(printf %q "$name" | head -c 40)
+    [ $rc = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q 'clone name' "$tmp/err" && [ ! -e "$tmp/clones" ] &&
+      [ ! -e "$tmp/pwned" ]
+    ok $? "clone name $shown is refused in one line, nothing made (got $rc: $(head -c 200 "$tmp/err"))"
+  done
+  for opt in "--memory 0" "--memory 512K" "--disk 0" "--vcpus 0"; do
+    # shellcheck disable=SC2086
+    XENLAB_STATE_DIR=$tmp/state "$X" clone nobase vm $opt --no-domain --dir "$tmp/clones" 2> "$tmp/err"; rc=$?
+    [ $rc = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q -- "${opt%% *}" "$tmp/err"
+    ok $? "clone $opt is refused in one line naming the option (got $rc: $(cat "$tmp/err"))"
+  done
+fi
 # Every command answers --help on stdout with status 0 (the top-level usage promises it).
 for c in $("$X" --help | awk '/^  [a-z]/ { print $1 }'); do
   out=$("$X" "$c" --help 2> "$tmp/err"); rc=$?
