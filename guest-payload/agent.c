@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "json-util.h"
+#include "oci-run.h"
 #include "plan-run.h"
 #include "xl-util.h"
 #include "xs-io.h"
@@ -389,6 +390,8 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    /* A previous agent (or its worker) killed mid-trial left its container behind. */
+    xl_oci_reap();
     rc = run(&a, plan_file, worker, workdir, plan_timeout);
 out:
     if (a.xs)

@@ -4,9 +4,16 @@
  * wait for the container's init (we are its subreaper, so its real exit
  * status is ours to collect), read the OOM counter, then delete everything:
  * container, cgroups, bundle, private work dir. SIGINT/SIGTERM while the
- * container exists kill it, clean up, and are then re-raised. */
+ * container exists kill it, clean up, and are then re-raised.
+ *
+ * A SIGKILL leaves no chance to clean up, so what a run will create is
+ * recorded first, in <bundle>/owner (our pid and start time, the container
+ * id, its cgroup, its work dir), and every run starts by reaping the bundles
+ * under /run/xenlab whose owner is dead. */
 #include "oci-run.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -14,6 +21,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -51,6 +59,7 @@ struct oci_run {
     const char *hide_unified;    /* crun on a hybrid host: unmount this first */
     char id[64];
     char cgpath[96];
+    char suffix[16];
     char *bundle;
     char *work_host;
     int work_private;
@@ -206,10 +215,65 @@ static char **inner_argv(char *const worker_argv[], const char *work_ct, const c
     return v;
 }
 
+/* Field 22 of /proc/PID/stat: with the pid, it names one process for good. */
+static unsigned long long proc_start_time(pid_t pid)
+{
+    char path[64], buf[1024];
+    const char *p;
+    int fd, i;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    /* After the comm: state is field 3, starttime field 22. */
+    for (i = 2; p && i < 22; i++)
+        p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+/* What this run has made or is about to make, for a later run to reap if we
+ * are killed: rewritten before each new thing is created. */
+static int write_owner(const struct oci_run *o)
+{
+    xl_autofree char *path = bundle_path(o, "owner");
+    xl_autofree char *text = xl_asprintf("pid %ld\nstart %llu\nruntime %s\nwork %s\n", (long)getpid(),
+                                         proc_start_time(getpid()), o->runtime,
+                                         o->work_private ? o->work_host : "-");
+
+    return xl_write_file_atomic(path, text, strlen(text));
+}
+
+static int setup_bundle(struct oci_run *o)
+{
+    if (mkdir(XL_OCI_STATE_DIR, 0700) < 0 && errno != EEXIST)
+        return xl_error_errno(XL_ERR_FAIL, errno, XL_OCI_STATE_DIR);
+    o->bundle = xl_strdup(XL_OCI_STATE_DIR "/ct-XXXXXX");
+    if (!mkdtemp(o->bundle)) {
+        int e = errno;
+
+        free(o->bundle);
+        o->bundle = NULL;
+        return xl_error_errno(XL_ERR_FAIL, e, XL_OCI_STATE_DIR ": cannot create a bundle dir");
+    }
+    snprintf(o->suffix, sizeof(o->suffix), "%s", strrchr(o->bundle, '-') + 1);
+    snprintf(o->id, sizeof(o->id), "xenlab-%ld-%s", (long)getpid(), o->suffix);
+    snprintf(o->cgpath, sizeof(o->cgpath), "/xenlab/%s", o->id);
+    return write_owner(o);
+}
+
 static int setup_workdir(struct oci_run *o, const struct xl_container_spec *c, const char *host_workdir,
                          char **work_ct_r)
 {
     char real[PATH_MAX];
+    int rc;
 
     if (c->volume) {
         const char *colon = strchr(c->volume, ':');
@@ -226,36 +290,23 @@ static int setup_workdir(struct oci_run *o, const struct xl_container_spec *c, c
         *work_ct_r = xl_strdup(colon + 1);
         return XL_OK;
     }
-    o->work_host = xl_asprintf("%s/xenlab-work-XXXXXX", host_workdir ? host_workdir : "/var/tmp");
-    if (!mkdtemp(o->work_host)) {
+    /* Named after the bundle, and recorded in its owner file before it exists. */
+    if (host_workdir && !realpath(host_workdir, real))
+        return xl_error_errno(XL_ERR_INVAL, errno, "--workdir %s", host_workdir);
+    o->work_host = xl_asprintf("%s/xenlab-work-%s", host_workdir ? real : "/var/tmp", o->suffix);
+    o->work_private = 1;
+    rc = write_owner(o);
+    if (rc)
+        return rc;
+    if (mkdir(o->work_host, 0700) < 0) {
         int e = errno;
 
         free(o->work_host);
         o->work_host = NULL;
+        o->work_private = 0;
         return xl_error_errno(XL_ERR_FAIL, e, "%s: cannot create the work dir", host_workdir ? host_workdir : "/var/tmp");
     }
-    o->work_private = 1;
     *work_ct_r = xl_strdup(XL_CT_WORKDIR);
-    return XL_OK;
-}
-
-static int setup_bundle(struct oci_run *o)
-{
-    const char *suffix;
-
-    if (mkdir("/run/xenlab", 0700) < 0 && errno != EEXIST)
-        return xl_error_errno(XL_ERR_FAIL, errno, "/run/xenlab");
-    o->bundle = xl_strdup("/run/xenlab/ct-XXXXXX");
-    if (!mkdtemp(o->bundle)) {
-        int e = errno;
-
-        free(o->bundle);
-        o->bundle = NULL;
-        return xl_error_errno(XL_ERR_FAIL, e, "/run/xenlab: cannot create a bundle dir");
-    }
-    suffix = strrchr(o->bundle, '-') + 1;
-    snprintf(o->id, sizeof(o->id), "xenlab-%ld-%s", (long)getpid(), suffix);
-    snprintf(o->cgpath, sizeof(o->cgpath), "/xenlab/%s", o->id);
     return XL_OK;
 }
 
@@ -419,16 +470,17 @@ static void teardown(struct oci_run *o)
     /* runc removes the container's cgroup but not the /xenlab parent. */
     if (o->cgpath[0] && xl_ct_cgroup_remove(o->cgpath))
         fprintf(stderr, "xenlab-guest: warning: cgroup %s could not be removed\n", o->cgpath);
-    if (o->bundle) {
-        rm_tree(o->bundle);
-        rmdir("/run/xenlab");
-        free(o->bundle);
-        o->bundle = NULL;
-    }
+    /* The bundle, holding the owner record, goes last. */
     if (o->work_host && o->work_private)
         rm_tree(o->work_host);
     free(o->work_host);
     o->work_host = NULL;
+    if (o->bundle) {
+        rm_tree(o->bundle);
+        rmdir(XL_OCI_STATE_DIR);
+        free(o->bundle);
+        o->bundle = NULL;
+    }
 }
 
 static int create_and_start(struct oci_run *o)
@@ -472,6 +524,202 @@ out:
     return rc;
 }
 
+/* --- Reaping what a killed run left ------------------------------------ */
+
+#define REAP_MAX_DEPTH 32
+
+/* Removes name (under dir_fd) and everything below it, never following a
+ * symlink and never leaving the filesystem dev. */
+static int rm_at(int dir_fd, const char *name, dev_t dev, int depth)
+{
+    struct stat st;
+    int fd, left = 0;
+    DIR *d;
+    struct dirent *e;
+
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : 1;
+    if (!S_ISDIR(st.st_mode))
+        return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT;
+    if (st.st_dev != dev || depth > REAP_MAX_DEPTH)
+        return 1;
+    fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return 1;
+    }
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            left += rm_at(fd, e->d_name, dev, depth + 1);
+    closedir(d);
+    if (unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        left++;
+    return left;
+}
+
+/* Our bundle dirs are ct-XXXXXX, as mkdtemp makes them. */
+static bool is_bundle_name(const char *name)
+{
+    size_t i;
+
+    if (strncmp(name, "ct-", 3) != 0 || strlen(name) != 9)
+        return false;
+    for (i = 3; name[i]; i++)
+        if (!isalnum((unsigned char)name[i]))
+            return false;
+    return true;
+}
+
+struct owner {
+    long pid;
+    unsigned long long start;
+    char runtime[8];
+    char work[PATH_MAX];
+};
+
+/* The owner record, read through the bundle's fd; anything unexpected in it
+ * makes the bundle someone else's, left alone. */
+static bool read_owner(int bundle_fd, const char *suffix, struct owner *ow)
+{
+    char buf[PATH_MAX + 256], *line, *save = NULL;
+    xl_autofree char *want_work_tail = xl_asprintf("/xenlab-work-%s", suffix);
+    int fd = openat(bundle_fd, "owner", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ssize_t n;
+    int fields = 0;
+
+    memset(ow, 0, sizeof(*ow));
+    if (fd < 0)
+        return false;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (sscanf(line, "pid %ld", &ow->pid) == 1)
+            fields |= 1;
+        else if (sscanf(line, "start %llu", &ow->start) == 1)
+            fields |= 2;
+        else if (strcmp(line, "runtime runc") == 0 || strcmp(line, "runtime crun") == 0)
+            fields |= 4, snprintf(ow->runtime, sizeof(ow->runtime), "%s", line + 8);
+        else if (strncmp(line, "work ", 5) == 0 && strlen(line + 5) < sizeof(ow->work))
+            fields |= 8, snprintf(ow->work, sizeof(ow->work), "%s", line + 5);
+    }
+    if (fields != 15 || ow->pid <= 1 || ow->pid > INT_MAX)
+        return false;
+    if (strcmp(ow->work, "-") == 0) {
+        ow->work[0] = '\0';
+        return true;
+    }
+    /* Only a work dir of our own naming, by an absolute path without "..". */
+    n = (ssize_t)strlen(ow->work) - (ssize_t)strlen(want_work_tail);
+    return ow->work[0] == '/' && n > 0 && strcmp(ow->work + n, want_work_tail) == 0 && !strstr(ow->work, "/..") &&
+           !strstr(ow->work, "/./") && !strstr(ow->work, "//");
+}
+
+static bool owner_alive(const struct owner *ow)
+{
+    if (kill((pid_t)ow->pid, 0) < 0 && errno == ESRCH)
+        return false;
+    return proc_start_time((pid_t)ow->pid) == ow->start;
+}
+
+/* Removes the work dir's last component through its parent, not following it. */
+static void reap_work(const char *work)
+{
+    xl_autofree char *parent = xl_strdup(work);
+    char *slash = strrchr(parent, '/');
+    struct stat st;
+    int fd;
+
+    *slash = '\0';
+    fd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (fstatat(fd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+        rm_at(fd, slash + 1, st.st_dev, 0))
+        fprintf(stderr, "xenlab-guest: warning: %s could not be removed\n", work);
+    close(fd);
+}
+
+static void reap_one(int state_fd, const char *name, dev_t dev)
+{
+    struct oci_run o = { 0 };
+    struct owner ow;
+    int fd = openat(state_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    bool mine;
+
+    if (fd < 0)
+        return;
+    mine = read_owner(fd, name + 3, &ow);
+    close(fd);
+    if (!mine || owner_alive(&ow))
+        return;
+    o.runtime = ow.runtime;
+    snprintf(o.id, sizeof(o.id), "xenlab-%ld-%s", ow.pid, name + 3);
+    snprintf(o.cgpath, sizeof(o.cgpath), "/xenlab/%s", o.id);
+    fprintf(stderr, "xenlab-guest: reaping container %s left by dead process %ld\n", o.id, ow.pid);
+    if (xl_find_program(ow.runtime, o.runtime_path, sizeof(o.runtime_path)) == XL_OK) {
+        const char *const cmd[] = { "delete", "--force", o.id, NULL };
+        char **argv = rt_argv(&o, cmd);
+        int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+        xl_ct_cgroups_probe(&o.cg);
+        if (strcmp(ow.runtime, "crun") == 0 && o.cg.unified[0] && !o.cg.unified_has_controllers && o.cg.has_v1)
+            o.hide_unified = o.cg.unified;
+        /* Fails when the container never got created or is gone: nothing to do. */
+        (void)rt_command(&o, "delete", argv, -1, null_fd, NULL);
+        if (null_fd >= 0)
+            close(null_fd);
+        xl_argv_free(argv);
+    }
+    if (xl_ct_cgroup_remove(o.cgpath))
+        fprintf(stderr, "xenlab-guest: warning: cgroup %s could not be removed\n", o.cgpath);
+    if (ow.work[0])
+        reap_work(ow.work);
+    if (rm_at(state_fd, name, dev, 0))
+        fprintf(stderr, "xenlab-guest: warning: %s/%s could not be removed\n", XL_OCI_STATE_DIR, name);
+}
+
+void xl_oci_reap(void)
+{
+    int fd = open(XL_OCI_STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, i;
+
+    if (fd < 0)
+        return;
+    /* Ours only if root made it and nobody else may write in it. */
+    if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+        close(fd);
+        return;
+    }
+    d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    while ((e = readdir(d))) {
+        if (!is_bundle_name(e->d_name))
+            continue;
+        names = xl_realloc(names, (n + 1) * sizeof(char *));
+        names[n++] = xl_strdup(e->d_name);
+    }
+    for (i = 0; i < n; i++) {
+        reap_one(dirfd(d), names[i], st.st_dev);
+        free(names[i]);
+    }
+    free(names);
+    closedir(d);
+    rmdir(XL_OCI_STATE_DIR);
+}
+
 int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *const worker_argv[],
                double timeout_s, struct xl_spawn_result *sr)
 {
@@ -484,6 +732,7 @@ int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *con
     uint64_t kills = 0;
 
     xl_spawn_result_init(sr);
+    xl_oci_reap();
     if (xl_find_program(runtime, o.runtime_path, sizeof(o.runtime_path)))
         return xl_error(XL_ERR_NOTFOUND, "%s not found (install the Debian package %s)", runtime, runtime);
     xl_ct_cgroups_probe(&o.cg);
@@ -500,6 +749,9 @@ int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *con
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
     args = inner_argv(worker_argv, XL_CT_WORKDIR, &host_workdir);
+    rc = setup_bundle(&o);
+    if (rc)
+        goto out;
     rc = setup_workdir(&o, c, host_workdir, &work_ct);
     if (rc)
         goto out;
@@ -507,9 +759,6 @@ int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *con
         xl_argv_free(args);
         args = inner_argv(worker_argv, work_ct, &host_workdir);
     }
-    rc = setup_bundle(&o);
-    if (rc)
-        goto out;
     rc = write_config(&o, c, args, work_ct);
     if (rc)
         goto out;

@@ -4,6 +4,7 @@
 #include <libxl_utils.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <xentoollog.h>
 
 #include "backend.h"
@@ -80,20 +81,46 @@ static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
     return XL_OK;
 }
 
+/* libxl reports a failed hotplug script (seen under a slow dom0, where the
+ * block script times out) as plain ERROR_FAIL, after destroying nothing we
+ * can rely on: such a failure is worth another try, anything else is not. */
+#define CREATE_ATTEMPTS 3
+static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 5, 15 };
+
+static void xlx_destroy_half_made(struct xlx_priv *p, uint32_t domid)
+{
+    if (domid != (uint32_t)INVALID_DOMID)
+        libxl_domain_destroy(p->ctx, domid, NULL);
+}
+
 static int xlx_create_paused(struct xl_backend *be, const struct xl_domain_desc *d)
 {
     struct xlx_priv *p = P(be);
     uint32_t domid = INVALID_DOMID;
-    int r;
+    int r = 0, attempt;
 
     if (!d->libxl_cfg)
         return xl_error(XL_ERR_INVAL, "libxl: no domain config for %s", d->name);
-    /* libxl leaves a new domain paused; xl unpauses it unless -p. */
-    r = libxl_domain_create_new(p->ctx, d->libxl_cfg, &domid, NULL, NULL);
+    for (attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+        domid = INVALID_DOMID;
+        /* libxl leaves a new domain paused; xl unpauses it unless -p. */
+        r = libxl_domain_create_new(p->ctx, d->libxl_cfg, &domid, NULL, NULL);
+        if (!r || r != ERROR_FAIL || attempt == CREATE_ATTEMPTS)
+            break;
+        xlx_destroy_half_made(p, domid);
+        fprintf(stderr, "xenlab: libxl: creating %s failed (libxl error %d, a transient failure such as a "
+                "hotplug script timing out), attempt %d of %d; retrying in %u s\n", d->name, r, attempt,
+                CREATE_ATTEMPTS, create_backoff_s[attempt - 1]);
+        sleep(create_backoff_s[attempt - 1]);
+    }
     if (domid != (uint32_t)INVALID_DOMID) {
         p->domid = domid;
         be->created = true;
     }
+    if (r == ERROR_FAIL)
+        return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d) %d times: libxl's messages "
+                        "above say which step (a hotplug script timing out under a slow dom0 is the usual one)",
+                        d->name, r, CREATE_ATTEMPTS);
     if (r)
         return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d)", d->name, r);
     r = libxl_evenable_domain_death(p->ctx, domid, 0, &p->death);

@@ -96,6 +96,23 @@ wait $pid; rc=$?
 [ $rc = 143 ]; ok $? "SIGTERM mid-run: xenlab-guest cleans up and dies of SIGTERM (rc $rc)"
 check_clean "after SIGTERM"
 
+# SIGKILL mid-trial leaves everything behind; the next run reaps it (the owner
+# is dead) and then works.
+ct "$tmp/killed.out" nqueens --n 17 --container "$spec"
+killed=$pid
+for _ in $(seq 300); do
+  "$rt" list 2>/dev/null | grep -q "xenlab-$killed-.*running" && break
+  sleep 0.1
+done
+kill -KILL $killed; wait $killed 2>/dev/null
+left=$(leftovers)
+echo "$left" | grep -q "xenlab-$killed-"; ok $? "SIGKILL mid-trial: the container and its cgroup are left ($(echo $left))"
+[ -n "$(ls -A "$tmp/work")" ]; ok $? "SIGKILL mid-trial: the work dir is left"
+ct "$tmp/after.out" nqueens --n 8 --container "$spec"
+wait $pid; ok $? "the next run works"
+grep -q "reaping container xenlab-$killed-" "$tmp/err"; ok $? "it says it reaped the dead run's container: $(grep -m1 reap "$tmp/err")"
+check_clean "after reaping a SIGKILLed run"
+
 # Out of memory: 3 x 512 MiB arrays in 256 MiB.
 ct "$tmp/oom.out" memory --kernel add --type fp --array-mib 512 --container "$spec"
 wait $pid; rc=$?

@@ -32,6 +32,10 @@ def last_state(j, arm):
     return st[-1] if st else {}
 print("# FAIL lines from the dom0 half:", [l for l in sys.argv[2].splitlines() if l.startswith("FAIL")])
 check("dom0 half had no failure", not any(l.startswith("FAIL") for l in sys.argv[2].splitlines()))
+missing = [k for k in ("destroy_id", "kill_id") if not kv.get(k)]
+if missing:
+    print("FAIL: the dom0 half stopped before it named", ", ".join(missing))
+    sys.exit(1)
 
 j = journal(kv["destroy_id"])
 res = json.load(open(os.path.join(runs, kv["destroy_id"], "results.json")))["results"]

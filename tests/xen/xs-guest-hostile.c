@@ -4,6 +4,8 @@
  * 1. Answers dom0's clock pings: for each new xenlab-test/ping = K (written by
  *    dom0's xs-ping) it writes data/xenlab-test/pong/K = its wall clock, until
  *    dom0 writes xenlab-test/go.  dom0 gets the guest's clock offset from that.
+ *    With --pong (beside the good guest's agent) it only does this, forever,
+ *    so each guest's own offset is measured before and after its results.
  * 2. Tries what xenstored must refuse: rewriting or removing its own plan (dom0's
  *    xenlab/plan in its home), writing or removing another domain's results and
  *    plan (the domid in xenlab-test/victim), changing permissions.
@@ -66,7 +68,7 @@ static char *get(const char *path)
     return xs_read(xs, XBT_NULL, path, &len);
 }
 
-static void clock_pings(void)
+static void clock_pings(bool forever)
 {
     char *go;
     long last = 0;
@@ -89,7 +91,7 @@ static void clock_pings(void)
             }
             free(ping);
         }
-        go = get("xenlab-test/go");
+        go = forever ? NULL : get("xenlab-test/go");
         if (go) {
             free(go);
             return;
@@ -225,7 +227,7 @@ static void junk(unsigned *seq)
     note("junk-errno", first_errno ? xst_errno_name(first_errno) : "none");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     unsigned seq = 0, victim;
     bool ok;
@@ -242,8 +244,13 @@ int main(void)
         printf("xs-guest-hostile: watch xenlab-test: %s\n", strerror(errno));
         return 2;
     }
+    if (argc > 1 && strcmp(argv[1], "--pong") == 0) {
+        put("data/xenlab-test/pong-ready", "1");
+        clock_pings(true);
+        return 0;
+    }
     put("data/xenlab-test/ready", "1");
-    clock_pings();
+    clock_pings(false);
     {
         unsigned len;
 
