@@ -422,23 +422,39 @@ int xl_cmd_journal(int argc, char **argv)
 
 int xl_cmd_clean(int argc, char **argv)
 {
+    static const char usage[] = "usage: xenlab clean ID [--backend libxl|libvirt|xapi] [--allow-unsafe-uri]\n";
     struct xl_runner_opts o;
     struct xl_run run;
-    int rc;
+    const char *backend = NULL;
+    unsigned uri_flags = 0;
+    int i, rc;
 
     xl_runner_opts_init(&o);
     xl_run_init(&run);
-    if (argc < 2 || argc > 4 || argv[1][0] == '-' || (argc == 4 && strcmp(argv[2], "--backend") != 0)) {
-        bool help = argc == 2 && is_help(argv[1]);
-
-        fputs("usage: xenlab clean ID [--backend libxl|libvirt]\n", help ? stdout : stderr);
-        return help ? 0 : 2;
+    if (argc == 2 && is_help(argv[1])) {
+        fputs(usage, stdout);
+        return 0;
     }
-    if (argc == 4)
-        o.backend = argv[3];
+    for (i = 2; argc >= 2 && argv[1][0] != '-' && i < argc; i++) {
+        if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc && !backend)
+            backend = argv[++i];
+        else if (strcmp(argv[i], "--allow-unsafe-uri") == 0)
+            uri_flags |= XL_URI_ALLOW_UNSAFE;
+        else
+            break;
+    }
+    if (argc < 2 || argv[1][0] == '-' || i < argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    /* The journal's URI is checked again where it is opened; only the
+     * operator, here, can allow one that runs commands. */
+    xl_uri_policy_set(uri_flags);
+    if (backend)
+        o.backend = backend;
     rc = xl_run_open(xl_runs_dir(), argv[1], &run);
     if (!rc) {
-        if (argc != 4 && xl_run_started_opt(&run, "backend"))
+        if (!backend && xl_run_started_opt(&run, "backend"))
             o.backend = xl_run_started_opt(&run, "backend");
         o.uri = xl_run_started_opt(&run, "uri");
         rc = xl_runner_clean(&run, &o);

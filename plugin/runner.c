@@ -616,13 +616,8 @@ stop:
                       (int)stop_signal, run->id);
     if (!rc) {
         rc = xl_run_write_results(run);
-        if (!rc) {
-            json_object *ev = json_object_new_object();
-
-            xl_json_add(ev, "event", xl_json_str("run"));
-            xl_json_add(ev, "state", xl_json_str("finished"));
-            rc = xl_run_log(run, ev);
-        }
+        if (!rc)
+            rc = xl_run_log(run, xl_journal_ev_run("finished", -1));
     }
 out:
     if (rn.col)

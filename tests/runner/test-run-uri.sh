@@ -40,6 +40,16 @@ ok $? "  and nothing journalled"
 [ ! -e "$T/tripped" ]
 ok $? "  and the command never ran"
 
+# clean reads the same journal: it refuses the URI too, unless the operator says so.
+printf '{"event":"created","job":"xl-%s-vm1-1","kind":"domain","what":"xl-%s-vm1-1","t":2}\n' "$id" "$id" \
+    >>"$XENLAB_RUNS_DIR/$id/journal.jsonl"
+"$X" clean "$id" >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc != 0 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "qemu+ext" "$T/err" && [ ! -e "$T/tripped" ]
+ok $? "clean of a journal naming qemu+ext: refused in one line, the command never ran (rc $rc: $(head -c 300 "$T/err"))"
+"$X" clean --help | grep -q -- "--allow-unsafe-uri"
+ok $? "clean --help names --allow-unsafe-uri"
+
 "$X" run --help | grep -q -- "--allow-unsafe-uri"
 ok $? "run --help names --allow-unsafe-uri"
 echo "1..$n"
