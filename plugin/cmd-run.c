@@ -1,14 +1,22 @@
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <xenstore.h>
 
+#include "backend.h"
+#include "base.h"
 #include "commands.h"
 #include "json-util.h"
 #include "runner.h"
 #include "runstore.h"
+#include "spec.h"
 #include "xl-util.h"
+
+/* spec check promises a run the job table can hold. */
+_Static_assert(XL_SPEC_MAX_GUESTS == XL_RUN_MAX_JOBS, "spec and run store disagree on guests per run");
 
 static const char run_usage[] =
     "usage: xenlab run SPEC.json [--backend libxl|libvirt|xapi] [--uri URI] [--parallel N] [--keep]\n"
@@ -62,6 +70,55 @@ static bool is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+/* What a run needs of this host, checked before anything is made: a run
+ * directory for a run that cannot start would be left pending, for
+ * `clean` and `--resume` to trip over. */
+static int preflight(const struct xl_runner_opts *o, const char *spec_base)
+{
+    const char *base = o->base ? o->base : spec_base;
+    struct xl_backend be = { 0 };
+    struct xs_handle *xs;
+    int rc;
+
+    if (!base)
+        return xl_error(XL_ERR_INVAL, "no base: give --base NAME or \"base\": {\"name\": ...} in the spec");
+    xs = xs_open(0);
+    if (!xs)
+        return xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore (is this dom0, is xenstored running?)");
+    xs_close(xs);
+    /* xapi names its bases itself; the others clone a registered one. */
+    if (strcmp(o->backend, "xapi") != 0) {
+        struct xl_base b;
+
+        xl_base_init(&b);
+        rc = xl_base_load(base, &b);
+        if (!rc)
+            rc = xl_base_verify(&b);
+        xl_base_dispose(&b);
+        if (rc)
+            return rc;
+    }
+    rc = xl_backend_open(&be, o->backend, o->uri);
+    if (rc)
+        return rc;
+    xl_backend_close(&be);
+    return XL_OK;
+}
+
+/* The one place a run that stopped after its directory was made is marked
+ * failed, with why: the journal's own event can replace this line. */
+static void mark_run_failed(struct xl_run *r, const char *reason)
+{
+    json_object *ev = json_object_new_object();
+    xl_autofree char *why = xl_strdup(reason);
+
+    xl_json_add(ev, "event", xl_json_str("run"));
+    xl_json_add(ev, "state", xl_json_str("failed"));
+    xl_json_add(ev, "reason", xl_json_str(why));
+    if (xl_run_log(r, ev))
+        xl_error(XL_ERR_FAIL, "%s", why);   /* keep the first error for the user */
+}
+
 /* How the run ended, replayed from its journal: the runner's own record. */
 static int count_failed(const char *runs_dir, const char *id, size_t *failed_r, size_t *jobs_r)
 {
@@ -105,7 +162,7 @@ int xl_cmd_run(int argc, char **argv)
     struct xl_run run;
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
     xl_autofree char *payload = NULL;
-    bool given[6] = { false };
+    bool given[6] = { false }, created = false;
     size_t failed = 0, jobs = 0;
     int opt, rc = XL_OK;
 
@@ -162,6 +219,7 @@ int xl_cmd_run(int argc, char **argv)
             goto out;
         }
         rc = xl_run_open(runs_dir, resume, &run);
+        created = !rc;
         /* Options not given again come from how the run was started. */
         for (k = 0; !rc && k < XL_ARRAY_SIZE(keys); k++)
             if (!given[k] && xl_run_started_opt(&run, keys[k]))
@@ -174,12 +232,26 @@ int xl_cmd_run(int argc, char **argv)
             xl_json_add(ev, "pid", json_object_new_int((int)getpid()));
             rc = xl_run_log(&run, ev);
         }
+        if (!rc)
+            rc = preflight(&o, run.spec.base_name);
     } else {
+        struct xl_spec spec;
+
         if (optind + 1 != argc) {
             rc = xl_error(XL_ERR_INVAL, "run: give one SPEC.json (or --resume ID)");
             goto out;
         }
+        /* Everything `spec check` checks, and the host, before the run
+         * directory exists. */
+        xl_spec_init(&spec);
+        rc = xl_spec_load(argv[optind], &spec);
+        if (!rc)
+            rc = preflight(&o, spec.base_name);
+        xl_spec_dispose(&spec);
+        if (rc)
+            goto out;
         rc = xl_run_create(runs_dir, argv[optind], &run);
+        created = run.dir && access(run.dir, F_OK) == 0;
         if (!rc) {
             json_object *ev = json_object_new_object();
 
@@ -222,6 +294,8 @@ int xl_cmd_run(int argc, char **argv)
                           run.id, failed, jobs, run.id);
     }
 out:
+    if (rc && created && !failed)
+        mark_run_failed(&run, xl_error_message());
     xl_run_dispose(&run);
     return rc ? xl_cli_fail(rc) : 0;
 }
