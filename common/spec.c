@@ -357,7 +357,7 @@ int xl_spec_from_json(json_object *obj, struct xl_spec *s)
                                 a->name, j);
         }
     }
-    return XL_OK;
+    return xl_spec_check_limits(s);
 }
 
 int xl_spec_load(const char *path, struct xl_spec *s)

@@ -15,6 +15,8 @@
 #define XL_SPEC_MAX_BENCHES 64
 #define XL_NAME_MAX 32
 #define XL_SPEC_MAX_TRIALS 100
+/* Guests in one run, all arms' replicas summed: the run store's job table. */
+#define XL_SPEC_MAX_GUESTS 256
 
 /* PTS-style dynamic trials: run `trials`; while the deviation exceeds
  * target_dev_pct, add trials up to max_trials. */
@@ -54,6 +56,10 @@ void xl_spec_dispose(struct xl_spec *s);
 
 int xl_spec_from_json(json_object *obj, struct xl_spec *s);
 int xl_spec_load(const char *path, struct xl_spec *s);
+
+/* Every limit a run enforces (variants, result slots per guest, guests, plan
+ * size); xl_spec_from_json ends with it, so `spec check` and `run` agree. */
+int xl_spec_check_limits(const struct xl_spec *s);
 
 /* The spec back as JSON, normalised (sizes in bytes, benchmarks expanded):
  * what a run directory freezes. */

@@ -1,16 +1,24 @@
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <xenstore.h>
 
+#include "backend.h"
+#include "base.h"
 #include "commands.h"
 #include "json-util.h"
 #include "provision.h"
 #include "runner.h"
 #include "runstore.h"
 #include "uri-policy.h"
+#include "spec.h"
 #include "xl-util.h"
+
+/* spec check promises a run the job table can hold. */
+_Static_assert(XL_SPEC_MAX_GUESTS == XL_RUN_MAX_JOBS, "spec and run store disagree on guests per run");
 
 static const char run_usage[] =
     "usage: xenlab run SPEC.json [--backend libxl|libvirt|xapi] [--uri URI] [--parallel N] [--keep]\n"
@@ -99,6 +107,51 @@ static bool is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+/* What a run needs of this host, checked before anything is made: a run
+ * directory for a run that cannot start would be left pending, for
+ * `clean` and `--resume` to trip over. */
+static int preflight(const struct xl_runner_opts *o, const char *spec_base)
+{
+    const char *base = o->base ? o->base : spec_base;
+    struct xl_backend be = { 0 };
+    struct xs_handle *xs;
+    int rc;
+
+    if (!base)
+        return xl_error(XL_ERR_INVAL, "no base: give --base NAME or \"base\": {\"name\": ...} in the spec");
+    xs = xs_open(0);
+    if (!xs)
+        return xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore (is this dom0, is xenstored running?)");
+    xs_close(xs);
+    /* xapi names its bases itself; the others clone a registered one. */
+    if (strcmp(o->backend, "xapi") != 0) {
+        struct xl_base b;
+
+        xl_base_init(&b);
+        rc = xl_base_load(base, &b);
+        if (!rc)
+            rc = xl_base_verify(&b);
+        xl_base_dispose(&b);
+        if (rc)
+            return rc;
+    }
+    rc = xl_backend_open(&be, o->backend, o->uri);
+    if (rc)
+        return rc;
+    xl_backend_close(&be);
+    return XL_OK;
+}
+
+/* The one place a run that stopped after its directory was made is marked
+ * failed, with why, so `xenlab runs` does not list it as pending. */
+static void mark_run_failed(struct xl_run *r, const char *reason)
+{
+    xl_autofree char *why = xl_strdup(reason);
+
+    if (xl_run_log_failed(r, why))
+        xl_error(XL_ERR_FAIL, "%s", why);   /* keep the first error for the user */
+}
+
 /* How the run ended, replayed from its journal: the runner's own record. */
 static int count_failed(const char *runs_dir, const char *id, size_t *failed_r, size_t *jobs_r)
 {
@@ -143,7 +196,7 @@ int xl_cmd_run(int argc, char **argv)
     struct xl_run run;
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
     xl_autofree char *payload = NULL, *clone_dir = NULL;
-    bool given[6] = { false };
+    bool given[6] = { false }, created = false;
     unsigned uri_flags = 0;
     size_t failed = 0, jobs = 0;
     int opt, rc = XL_OK;
@@ -218,14 +271,31 @@ int xl_cmd_run(int argc, char **argv)
             rc = xl_error_prefix(XL_ERR_INVAL, "run %s (its journal)", resume);
         if (!rc)
             rc = resume_clone_dir(&run, given[5], &o);
+        /* A refused invocation journals nothing; a host that cannot run it
+         * marks the run failed, with why, until a later --resume. */
+        created = !rc;
+        if (!rc && preflight(&o, run.spec.base_name))
+            rc = xl_error_prefix(XL_ERR_FAIL, "run %s", resume);
         if (!rc)
             rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
     } else {
+        struct xl_spec spec;
+
         if (optind + 1 != argc) {
             rc = xl_error(XL_ERR_INVAL, "run: give one SPEC.json (or --resume ID)");
             goto out;
         }
+        /* Everything `spec check` checks, and the host, before the run
+         * directory exists. */
+        xl_spec_init(&spec);
+        rc = xl_spec_load(argv[optind], &spec);
+        if (!rc)
+            rc = preflight(&o, spec.base_name);
+        xl_spec_dispose(&spec);
+        if (rc)
+            goto out;
         rc = xl_run_create(runs_dir, argv[optind], &run);
+        created = run.dir && access(run.dir, F_OK) == 0;
         if (!rc) {
             xl_autofree char *dflt = o.clone_dir ? NULL : xl_clone_default_dir();
 
@@ -271,6 +341,8 @@ int xl_cmd_run(int argc, char **argv)
                           run.id, failed, jobs, run.id);
     }
 out:
+    if (rc && created && !failed)
+        mark_run_failed(&run, xl_error_message());
     xl_run_dispose(&run);
     return rc ? xl_cli_fail(rc) : 0;
 }
