@@ -1,0 +1,50 @@
+#!/bin/bash
+# xenlab run checks the spec and the host before it makes a run directory:
+# a spec `spec check` refuses, or a host without XenStore, leaves nothing for
+# `clean` or `--resume` to trip over; a resumed run that cannot start is
+# marked failed with why, not left pending. No xenstored runs here.
+set -u
+n=0 failed=0
+ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+X=${XENLAB_CLI:?} S=${XENLAB_SRCDIR:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
+# No XenStore: point libxenstore at a socket that does not exist.
+export XENSTORED_PATH=$T/no-such-socket XENSTORED_RUNDIR=$T/no-such-dir
+empty() { [ ! -e "$XENLAB_RUNS_DIR" ] || [ -z "$(ls -A "$XENLAB_RUNS_DIR")" ]; }
+
+for lim in guests variants slots; do
+    spec=$S/tests/data/spec/bad-limit-$lim.json
+    "$X" spec check "$spec" >/dev/null 2>"$T/check.err"
+    "$X" run "$spec" --base b --plain >"$T/out" 2>"$T/run.err"
+    rc=$?
+    [ $rc != 0 ] && [ "$(wc -l <"$T/run.err")" = 1 ] && grep -qF "$(cat "$S/tests/data/spec/bad-limit-$lim.err")" "$T/run.err" &&
+        grep -qF "$(cat "$S/tests/data/spec/bad-limit-$lim.err")" "$T/check.err"
+    ok $? "bad-limit-$lim: run refuses in one line, the same as spec check (rc $rc: $(head -c 200 "$T/run.err"))"
+    empty
+    ok $? "  and no run directory"
+done
+
+"$X" run "$S/templates/seed-quick.json" --base b --plain >"$T/out" 2>"$T/run.err"
+rc=$?
+[ $rc != 0 ] && [ "$(wc -l <"$T/run.err")" = 1 ] && grep -q "XenStore" "$T/run.err"
+ok $? "no XenStore: run refuses in one line naming XenStore (rc $rc: $(head -c 200 "$T/run.err"))"
+empty
+ok $? "  and no run directory"
+
+# A run made elsewhere (as the XAPI plugin makes one) and resumed on a host
+# that cannot run it: failed with the reason, as `xenlab runs` says.
+id=20260101-000000-beef
+mkdir -p "$XENLAB_RUNS_DIR/$id"
+cp "$S/templates/seed-quick.json" "$XENLAB_RUNS_DIR/$id/spec.json"
+printf '{"event":"run","state":"started","pid":1,"backend":"libxl","base":"b","t":1}\n' >"$XENLAB_RUNS_DIR/$id/journal.jsonl"
+"$X" run --resume "$id" --plain >"$T/out" 2>"$T/run.err"
+rc=$?
+[ $rc != 0 ] && [ "$(wc -l <"$T/run.err")" = 1 ] && grep -q "run $id" "$T/run.err"
+ok $? "resume with no XenStore: one line naming the run (rc $rc: $(head -c 200 "$T/run.err"))"
+"$X" runs >"$T/runs.out" 2>&1
+grep "$id" "$T/runs.out" | grep -q "failed" && ! grep "$id" "$T/runs.out" | grep -q "pending"
+ok $? "  and xenlab runs lists it as failed, not pending: $(grep "$id" "$T/runs.out")"
+echo "1..$n"
+[ $failed = 0 ]
