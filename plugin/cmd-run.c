@@ -146,10 +146,8 @@ static int preflight(const struct xl_runner_opts *o, const char *spec_base)
  * failed, with why, so `xenlab runs` does not list it as pending. */
 static void mark_run_failed(struct xl_run *r, const char *reason)
 {
-    xl_autofree char *why = xl_strdup(reason);
-
-    if (xl_run_log_failed(r, why))
-        xl_error(XL_ERR_FAIL, "%s", why);   /* keep the first error for the user */
+    if (xl_run_log_failed(r, reason))
+        fprintf(stderr, "xenlab: %s\n", xl_error_message());
 }
 
 /* How the run ended, replayed from its journal: the runner's own record. */
@@ -341,10 +339,19 @@ int xl_cmd_run(int argc, char **argv)
                           run.id, failed, jobs, run.id);
     }
 out:
-    if (rc && created && !failed)
-        mark_run_failed(&run, xl_error_message());
+    if (rc) {
+        /* The user's line first: whoever sees the run failed in the journal
+         * (XAPI's status) may read runner.log at once. */
+        xl_autofree char *why = xl_strdup(xl_error_message());
+        int status = xl_cli_fail(rc);
+
+        if (created && !failed)
+            mark_run_failed(&run, why);
+        xl_run_dispose(&run);
+        return status;
+    }
     xl_run_dispose(&run);
-    return rc ? xl_cli_fail(rc) : 0;
+    return 0;
 }
 
 static const char runs_usage[] =
