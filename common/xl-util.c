@@ -7,7 +7,19 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "text.h"
+
 static __thread char last_error[1024];
+
+/* Every message is one line of printable, valid UTF-8 from the moment it is
+ * recorded: it quotes spec fields, arguments, guest and journal data, and
+ * goes to terminals, journals and XML-RPC replies (which refuse control
+ * characters and bad UTF-8). Idempotent, so a recorded message may be
+ * quoted in the next one. */
+static void set_error(const char *raw)
+{
+    xl_text_sanitise(last_error, sizeof(last_error), raw, strlen(raw));
+}
 
 int xl_rc_to_exit(int rc)
 {
@@ -18,7 +30,10 @@ int xl_rc_to_exit(int rc)
 
 int xl_verror(int rc, const char *fmt, va_list ap)
 {
-    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    char raw[sizeof(last_error)];
+
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    set_error(raw);
     return rc;
 }
 
@@ -34,14 +49,16 @@ int xl_error(int rc, const char *fmt, ...)
 
 int xl_error_errno(int rc, int errnum, const char *fmt, ...)
 {
+    char raw[sizeof(last_error)];
     va_list ap;
     size_t used;
 
     va_start(ap, fmt);
-    xl_verror(rc, fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
-    used = strlen(last_error);
-    snprintf(last_error + used, sizeof(last_error) - used, ": %s", strerror(errnum));
+    used = strlen(raw);
+    snprintf(raw + used, sizeof(raw) - used, ": %s", strerror(errnum));
+    set_error(raw);
     return rc;
 }
 
@@ -57,9 +74,7 @@ int xl_error_prefix(int rc, const char *fmt, ...)
     va_end(ap);
     n = r < 0 ? 0 : (size_t)r >= sizeof(last_error) ? sizeof(last_error) - 1 : (size_t)r;
     snprintf(joined + n, sizeof(joined) - n, ": %s", last_error);
-    n = strlen(joined) < sizeof(last_error) ? strlen(joined) : sizeof(last_error) - 1;
-    memcpy(last_error, joined, n);
-    last_error[n] = '\0';
+    set_error(joined);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "text.h"
 #include "xapi.h"
 #include "xl-util.h"
 
@@ -46,7 +47,7 @@ char *xl_xapi_handle(const char *request, size_t len)
     if (i == XL_ARRAY_SIZE(functions)) {
         xl_xapi_reply_dispose(&rep);
         rep.desc[rep.nr_desc++] = xl_strdup("UNKNOWN_XENAPI_PLUGIN_FUNCTION");
-        rep.desc[rep.nr_desc++] = xl_strdup(c.method);
+        rep.desc[rep.nr_desc++] = xl_text_sanitise_dup(c.method);
         goto out;
     }
     if (c.bad_type_arg) {

@@ -11,6 +11,7 @@
 #include "journal.h"
 #include "json-util.h"
 #include "runstore.h"
+#include "text.h"
 #include "xapi.h"
 #include "xl-util.h"
 
@@ -39,10 +40,13 @@ int xl_xapi_fail(struct xl_xapi_reply *rep, const char *code, const char *arg, c
     if (vasprintf(&msg, fmt, ap) < 0)
         abort();
     va_end(ap);
+    /* The caller's arguments are quoted here: each string one line of
+     * valid UTF-8 without control characters, which XML 1.0 could not carry. */
     rep->desc[rep->nr_desc++] = xl_strdup(code);
     if (arg)
-        rep->desc[rep->nr_desc++] = xl_strdup(arg);
-    rep->desc[rep->nr_desc++] = msg;
+        rep->desc[rep->nr_desc++] = xl_text_sanitise_dup(arg);
+    rep->desc[rep->nr_desc++] = xl_text_sanitise_dup(msg);
+    free(msg);
     return XL_ERR_INVAL;
 }
 

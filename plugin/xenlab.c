@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "text.h"
 #include "xl-util.h"
 
 static const struct xl_command commands[] = {
@@ -26,7 +27,11 @@ static const struct xl_command commands[] = {
 
 int xl_cli_fail(int rc)
 {
-    fprintf(stderr, "xenlab: %s\n", xl_error_message());
+    /* Already sanitised when recorded; again here, as this line is what a
+     * terminal shows and sanitising twice changes nothing. */
+    xl_autofree char *msg = xl_text_sanitise_dup(xl_error_message());
+
+    fprintf(stderr, "xenlab: %s\n", msg);
     return xl_rc_to_exit(rc ? rc : XL_ERR_FAIL);
 }
 
@@ -58,7 +63,11 @@ int main(int argc, char **argv)
     for (i = 0; i < XL_ARRAY_SIZE(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "xenlab: unknown command \"%s\"\n", argv[1]);
+    {
+        xl_autofree char *shown = xl_text_sanitise_dup(argv[1]);
+
+        fprintf(stderr, "xenlab: unknown command \"%s\"\n", shown);
+    }
     usage(stderr);
     return 2;
 }

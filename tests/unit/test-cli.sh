@@ -13,6 +13,19 @@ grep -q "arms\[0\].vcpus: must be between 1 and 512" "$tmp/err"; ok $? "the erro
 [ "$(wc -l < "$tmp/err")" = 1 ]; ok $? "the error is one line"
 "$X" spec check /nonexistent.json 2> "$tmp/err"; rc=$?
 [ $rc != 0 ] && grep -q /nonexistent.json "$tmp/err"; ok $? "a missing spec file is named"
+# Quoted user data never breaks the one line: a newline, a terminal escape
+# and a byte that is not UTF-8 in an arm name are shown escaped.
+printf '{ "name": "t", "trials": 1, "benchmarks": [ { "id": "nqueens", "n": 6 } ],\n  "arms": [ { "name": "a\\nb\\u001b[31mred\xff\xc3\xa9", "vcpus": 1, "memory": "1GiB" } ] }\n' > "$tmp/hostile.json"
+one_clean_line() {  # $1: file; one line, no ESC or other C0 byte, valid UTF-8
+  [ "$(wc -l < "$1")" = 1 ] && ! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1" &&
+    iconv -f UTF-8 -t UTF-8 "$1" > /dev/null 2>&1
+}
+"$X" spec check "$tmp/hostile.json" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && one_clean_line "$tmp/err" && grep -qF 'a\nb\x1b[31mred\xff'$'\xc3\xa9' "$tmp/err"
+ok $? "a hostile arm name is shown escaped on one clean line (got $rc: $(od -c "$tmp/err" | head -c 300))"
+"$X" $'nocmd\n\x1b[2J\xff' 2> "$tmp/err" > /dev/null; rc=$?
+[ $rc = 2 ] && one_clean_line <(head -1 "$tmp/err") && grep -qF 'nocmd\n\x1b[2J\xff' "$tmp/err"
+ok $? "an unknown command is shown escaped (got $rc: $(head -1 "$tmp/err" | od -c | head -c 300))"
 "$X" spec plan "$S/templates/seed-quick.json" vm2 > "$tmp/plan.json"; ok $? "spec plan prints vm2's plan"
 "$X" spec plan "$S/templates/seed-quick.json" vm9 2> "$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q vm9 "$tmp/err"; ok $? "an unknown arm exits 2 naming it"
@@ -60,6 +73,9 @@ if "$X" --help | grep -q '^  clone '; then
       [ ! -e "$tmp/pwned" ]
     ok $? "clone name $shown is refused in one line, nothing made (got $rc: $(head -c 200 "$tmp/err"))"
   done
+  XENLAB_STATE_DIR=$tmp/state "$X" clone --no-domain --dir "$tmp/clones" -- $'ba\nse\x1b[31m\xff' vm > /dev/null 2> "$tmp/err"; rc=$?
+  [ $rc = 2 ] && one_clean_line "$tmp/err" && grep -q 'base name' "$tmp/err"
+  ok $? "a hostile base name is refused on one clean line (got $rc: $(od -c "$tmp/err" | head -c 300))"
   for opt in "--memory 0" "--memory 512K" "--disk 0" "--vcpus 0"; do
     # shellcheck disable=SC2086
     XENLAB_STATE_DIR=$tmp/state "$X" clone nobase vm $opt --no-domain --dir "$tmp/clones" 2> "$tmp/err"; rc=$?

@@ -270,6 +270,11 @@ def function_tests(work):
         code, resp, _ = call(fn, {"id": "20990101-000000-0000"})
         ok(failure(resp, "XENLAB_BAD_ARGUMENT", "id") and "no run" in resp["ErrorDescription"][2],
            "%s of an unknown id: XENLAB_BAD_ARGUMENT id, no run" % fn, resp)
+        # A caller's id is quoted escaped: one line, no control characters.
+        code, resp, _ = call(fn, {"id": "a\tb\nc\u0085d"})
+        ok(failure(resp, "XENLAB_BAD_ARGUMENT") and resp["ErrorDescription"][2].startswith("no run a\\tb\\nc\\xc2\\x85d ")
+           and resp["ErrorDescription"][1] == "id",
+           "%s of an id with control characters: shown escaped" % fn, resp)
         code, resp, _ = call(fn, {"id": "../../etc"})
         ok(failure(resp, "XENLAB_BAD_ARGUMENT", "id"), "%s of ../../etc: XENLAB_BAD_ARGUMENT id" % fn, resp)
         code, resp, _ = call(fn, {})
