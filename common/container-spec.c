@@ -157,6 +157,11 @@ int xl_container_spec_from_json(json_object *obj, const char *path, struct xl_co
 
         return xl_error(XL_ERR_INVAL, "%s: missing required field", kpath);
     }
+    if (!mem) {
+        xl_autofree char *kpath = xl_json_path_key(path, "memory");
+
+        return xl_error(XL_ERR_INVAL, "%s: must be a size string or a byte count, not null", kpath);
+    }
     if (json_object_is_type(mem, json_type_int)) {
         int64_t v;
         xl_autofree char *kpath = xl_json_path_key(path, "memory");
