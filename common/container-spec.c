@@ -8,6 +8,10 @@
 #include "xl-util.h"
 
 #define MAX_CPUS 1024.0
+/* The OCI bundle sets quota = cpus * 100000 us per 100000 us period, and the
+ * kernel refuses a CFS quota under 1000 us (1e-308 used to round to 0, which
+ * runc takes as "no limit"): 0.01 CPU is the least we can express. */
+#define MIN_CPUS 0.01
 #define MIN_MEMORY (4 * XL_MiB)
 
 static const char *const runtimes[] = { "auto", "runc", "crun", "podman", "docker", NULL };
@@ -53,8 +57,8 @@ static int check_runtime(const char *where, const char *rt)
 
 static int check_complete(const char *where, const struct xl_container_spec *c)
 {
-    if (!(c->cpus > 0))
-        return xl_error(XL_ERR_INVAL, "%s: cpus must be > 0", where);
+    if (!(c->cpus >= MIN_CPUS))
+        return xl_error(XL_ERR_INVAL, "%s: cpus must be at least %g", where, MIN_CPUS);
     if (c->cpus > MAX_CPUS)
         return xl_error(XL_ERR_INVAL, "%s: cpus must be at most %g", where, MAX_CPUS);
     if (c->memory < MIN_MEMORY)
@@ -143,12 +147,20 @@ int xl_container_spec_from_json(json_object *obj, const char *path, struct xl_co
         rc = xl_json_get_double(obj, path, "cpus", true, -MAX_CPUS, MAX_CPUS, &c->cpus);
     if (!rc && !(c->cpus > 0))
         rc = xl_error(XL_ERR_INVAL, "%s.cpus: must be > 0", path);
+    if (!rc && c->cpus < MIN_CPUS)
+        rc = xl_error(XL_ERR_INVAL, "%s.cpus: must be at least %g (a CPU quota of 1000 us per 100000 us)",
+                      path, MIN_CPUS);
     if (rc)
         return rc;
     if (!json_object_object_get_ex(obj, "memory", &mem)) {
         xl_autofree char *kpath = xl_json_path_key(path, "memory");
 
         return xl_error(XL_ERR_INVAL, "%s: missing required field", kpath);
+    }
+    if (!mem) {
+        xl_autofree char *kpath = xl_json_path_key(path, "memory");
+
+        return xl_error(XL_ERR_INVAL, "%s: must be a size string or a byte count, not null", kpath);
     }
     if (json_object_is_type(mem, json_type_int)) {
         int64_t v;

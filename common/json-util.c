@@ -99,19 +99,23 @@ int xl_json_need_object(json_object *v, const char *path)
     return XL_OK;
 }
 
-/* Looks up key; sets *v_r to NULL when absent. */
+/* Looks up key; sets *v_r to NULL when absent. A key that is present with
+ * the value null is not absent: '"trials": null' would otherwise quietly
+ * mean the default. `want` is what the caller needs ("an integer"). */
 static int lookup(json_object *obj, const char *path, const char *key, bool required,
-                  json_object **v_r, char **kpath_r)
+                  const char *want, json_object **v_r, char **kpath_r)
 {
     json_object *v = NULL;
 
+    *v_r = NULL;
     *kpath_r = xl_json_path_key(path, key);
-    if (!json_object_object_get_ex(obj, key, &v) || !v) {
-        *v_r = NULL;
+    if (!json_object_object_get_ex(obj, key, &v)) {
         if (required)
             return xl_error(XL_ERR_INVAL, "%s: missing required field", *kpath_r);
         return XL_OK;
     }
+    if (!v)
+        return xl_error(XL_ERR_INVAL, "%s: must be %s, not null", *kpath_r, want);
     *v_r = v;
     return XL_OK;
 }
@@ -121,7 +125,7 @@ int xl_json_get_object(json_object *obj, const char *path, const char *key, bool
 {
     xl_autofree char *kpath = NULL;
     json_object *v;
-    int rc = lookup(obj, path, key, required, &v, &kpath);
+    int rc = lookup(obj, path, key, required, "an object", &v, &kpath);
 
     if (rc || !v)
         return rc;
@@ -136,7 +140,7 @@ int xl_json_get_array(json_object *obj, const char *path, const char *key, bool 
 {
     xl_autofree char *kpath = NULL;
     json_object *v;
-    int rc = lookup(obj, path, key, required, &v, &kpath);
+    int rc = lookup(obj, path, key, required, "an array", &v, &kpath);
 
     if (rc || !v)
         return rc;
@@ -193,7 +197,7 @@ int xl_json_get_string(json_object *obj, const char *path, const char *key, bool
 {
     xl_autofree char *kpath = NULL;
     json_object *v;
-    int rc = lookup(obj, path, key, required, &v, &kpath);
+    int rc = lookup(obj, path, key, required, "a string", &v, &kpath);
 
     if (rc || !v)
         return rc;
@@ -205,7 +209,7 @@ int xl_json_get_int(json_object *obj, const char *path, const char *key, bool re
 {
     xl_autofree char *kpath = NULL;
     json_object *v;
-    int rc = lookup(obj, path, key, required, &v, &kpath);
+    int rc = lookup(obj, path, key, required, "an integer", &v, &kpath);
 
     if (rc || !v)
         return rc;
@@ -217,7 +221,7 @@ int xl_json_get_double(json_object *obj, const char *path, const char *key, bool
 {
     xl_autofree char *kpath = NULL;
     json_object *v;
-    int rc = lookup(obj, path, key, required, &v, &kpath);
+    int rc = lookup(obj, path, key, required, "a number", &v, &kpath);
 
     if (rc || !v)
         return rc;
@@ -228,7 +232,7 @@ int xl_json_get_bool(json_object *obj, const char *path, const char *key, bool r
 {
     xl_autofree char *kpath = NULL;
     json_object *v;
-    int rc = lookup(obj, path, key, required, &v, &kpath);
+    int rc = lookup(obj, path, key, required, "true or false", &v, &kpath);
 
     if (rc || !v)
         return rc;

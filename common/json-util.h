@@ -20,7 +20,8 @@ char *xl_json_path_key(const char *path, const char *key);
 char *xl_json_path_index(const char *path, size_t i);
 
 /* Field getters: a missing required field is an error; a missing optional
- * field leaves *r untouched and returns XL_OK. Errors are XL_ERR_INVAL. */
+ * field leaves *r untouched and returns XL_OK. A field present as null is
+ * an error, never taken as missing. Errors are XL_ERR_INVAL. */
 int xl_json_need_object(json_object *v, const char *path);
 int xl_json_get_object(json_object *obj, const char *path, const char *key, bool required,
                        json_object **r);

@@ -7,7 +7,9 @@
 /* Parses "1GiB", "17GB", "938MB", "512m", "1g", "4096". One-letter suffixes
  * (k, m, g, t, either case) and the IEC ones (KiB...) are binary, as in xl
  * and docker; KB/MB/GB/TB are decimal, as disk vendors and the seed's "9 GB"
- * mean. A fraction is allowed ("1.5GiB"). */
+ * mean. A fraction is allowed ("1.5GiB"), as is one space before the unit.
+ * Nothing else: no sign, hex, octal, exponent, inf/nan or stray whitespace,
+ * and 2^63 bytes or more is "too large" rather than a wrapped value. */
 int xl_size_parse(const char *text, uint64_t *bytes_r);
 
 /* "1 GiB", "938 MiB", "17.0 GB"-style rendering: binary units, shortest exact

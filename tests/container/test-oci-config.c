@@ -58,5 +58,28 @@ int main(void)
                   "\"cgroup\"") != NULL, "cgroupns adds a cgroup namespace");
     json_object_put(doc);
     xl_container_spec_dispose(&spec);
+
+    /* The least quota the kernel takes is 1000 us; 1e-308 CPUs used to pass
+     * and round to quota 0, which runc reads as "unlimited". */
+    xl_container_spec_init(&spec);
+    tap_ok(xl_container_spec_parse("cpus=0.01,memory=1GiB", &spec) == 0, "cpus=0.01 is accepted");
+    p.cgroupns = 0;
+    doc = xl_oci_config(&p);
+    TAP_EQ_INT(json_object_get_int64(find_path(json_object_object_get(doc, "linux"), "resources", "cpu", "quota")),
+               1000, "cpus=0.01 gives the least quota, 1000 us");
+    json_object_put(doc);
+    xl_container_spec_dispose(&spec);
+    {
+        static const char *const bad[] = { "cpus=1e-308,memory=1GiB", "cpus=0.009,memory=1GiB",
+                                           "cpus=1025,memory=1GiB", "cpus=nan,memory=1GiB" };
+        size_t i;
+
+        for (i = 0; i < XL_ARRAY_SIZE(bad); i++) {
+            xl_container_spec_init(&spec);
+            tap_ok(xl_container_spec_parse(bad[i], &spec) == XL_ERR_INVAL, "\"%s\" is rejected: %s", bad[i],
+                   xl_error_message());
+            xl_container_spec_dispose(&spec);
+        }
+    }
     return tap_done();
 }

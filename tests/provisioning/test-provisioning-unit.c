@@ -67,9 +67,9 @@ int main(void)
      * bounded and checked against what the run would have made. */
     {
         static const struct { const char *json, *want; } bad[] = {
-            { "{\"clone_kind\":null,\"disk\":\"/c/vm1/disk.img\"}", "clone_kind: missing required field" },
+            { "{\"clone_kind\":null,\"disk\":\"/c/vm1/disk.img\"}", "clone_kind: must be a string, not null" },
             { "{\"clone_kind\":7,\"disk\":\"/c/vm1/disk.img\"}", "clone_kind: must be a string" },
-            { "{\"clone_kind\":\"sparse-copy\",\"disk\":null}", "disk: missing required field" },
+            { "{\"clone_kind\":\"sparse-copy\",\"disk\":null}", "disk: must be a string, not null" },
             { "{\"clone_kind\":\"sparse-copy\",\"disk\":\"/etc/passwd\"}", "disk: \"/etc/passwd\" is not" },
             { "{\"clone_kind\":\"sparse-copy\",\"disk\":\"/c/vm1/../x/disk.img\"}", "disk:" },
             { "{\"clone_kind\":\"sparse-copy\",\"disk\":\"disk.img\",\"payload\":\"/root/x\"}", "payload:" },

@@ -204,7 +204,7 @@ ok $? "clones with a hostile clone.json or a symlinked directory are left as the
 [ "$(wc -l < "$T/hostile.err")" = 6 ]; ok $? "one line per refusal (6): $(cat "$T/hostile.err")"
 grep -q "names clone \"$T/anywhere\"" "$T/hostile.err" && grep -q 'names domain "Domain-0"' "$T/hostile.err" &&
     grep -q "h2-1/clone.json: disk" "$T/hostile.err" && grep -q "h3-1/clone.json: disk" "$T/hostile.err" &&
-    grep -q "h4-1/clone.json: clone_kind: missing required field" "$T/hostile.err" &&
+    grep -q "h4-1/clone.json: clone_kind: must be a string, not null" "$T/hostile.err" &&
     grep -q "h5-1: a symlink" "$T/hostile.err"
 ok $? "each refusal names the journal entry or the clone.json JSON path"
 rm -f "$C/xl-$id-h5-1"; rm -rf "$C/xl-$id-h2-1" "$C/xl-$id-h3-1" "$C/xl-$id-h4-1"

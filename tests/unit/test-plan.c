@@ -75,6 +75,12 @@ int main(void)
             "an unknown item field");
     hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"run_in\":{\"container\":{\"cpus\":-1,\"memory\":\"1GiB\"}},\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
             "negative container CPUs");
+    hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"run_in\":{\"container\":{\"cpus\":1e-308,\"memory\":\"1GiB\"}},\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
+            "container CPUs that round to a zero quota");
+    hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"run_in\":{\"container\":{\"cpus\":0.009,\"memory\":\"1GiB\"}},\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
+            "container CPUs under 0.01");
+    hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"replica\":null,\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
+            "a null optional field (not the same as leaving it out)");
     hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}],\"skip\":[1]}",
             "a skipped slot out of range");
     xl_plan_dispose(&p);
