@@ -154,7 +154,10 @@ int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
     p->trial_timeout_s = (unsigned)v;
     if (rc)
         goto out;
-    if (json_object_object_get_ex(obj, "run_in", &run_in) && !json_object_is_type(run_in, json_type_string)) {
+    if (json_object_object_get_ex(obj, "run_in", &run_in) && !run_in) {
+        rc = xl_error(XL_ERR_INVAL, "run_in: must be \"guest\" or {\"container\": {...}}, not null");
+        goto out;
+    } else if (run_in && !json_object_is_type(run_in, json_type_string)) {
         json_object *ct = NULL;
 
         rc = xl_json_get_object(run_in, "run_in", "container", true, &ct);

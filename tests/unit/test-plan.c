@@ -81,6 +81,10 @@ int main(void)
             "container CPUs under 0.01");
     hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"replica\":null,\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
             "a null optional field (not the same as leaving it out)");
+    hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"run_in\":null,\"items\":[{\"id\":\"nqueens\",\"n\":8}]}",
+            "a null run_in");
+    tap_ok(strstr(xl_error_message(), "run_in: must be") && strstr(xl_error_message(), "not null"),
+           "  and the reason names run_in and null: %s", xl_error_message());
     hostile("{\"xenlab\":\"plan/1\",\"run\":\"r\",\"arm\":\"a\",\"trials\":1,\"items\":[{\"id\":\"nqueens\",\"n\":8}],\"skip\":[1]}",
             "a skipped slot out of range");
     xl_plan_dispose(&p);
