@@ -117,24 +117,26 @@ char *xl_asprintf(const char *fmt, ...)
     return s;
 }
 
-int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r)
+int xl_read_fd(int fd, const char *path, size_t max_bytes, char **buf_r, size_t *len_r)
 {
-    xl_autofd int fd = -1;
     char *buf = NULL;
-    size_t len = 0, cap = 4096;
+    size_t len = 0, cap = max_bytes < 4096 ? max_bytes : 4096;
     int rc;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        rc = xl_error_errno(errno == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, errno, "%s", path);
-        goto out;
-    }
     buf = xl_malloc(cap + 1);
     for (;;) {
         ssize_t r;
 
         if (len == cap) {
             if (cap >= max_bytes) {
+                char probe;
+
+                /* Exactly max_bytes is fine; one byte more is not. */
+                r = read(fd, &probe, 1);
+                if (r < 0 && errno == EINTR)
+                    continue;
+                if (r == 0)
+                    break;
                 rc = xl_error(XL_ERR_INVAL, "%s: larger than %zu bytes", path, max_bytes);
                 goto out;
             }
@@ -152,10 +154,6 @@ int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r
             break;
         len += (size_t)r;
     }
-    if (len > max_bytes) {
-        rc = xl_error(XL_ERR_INVAL, "%s: larger than %zu bytes", path, max_bytes);
-        goto out;
-    }
     buf[len] = '\0';
     *buf_r = xl_steal_pointer(&buf);
     if (len_r)
@@ -164,6 +162,15 @@ int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r
 out:
     free(buf);
     return rc;
+}
+
+int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r)
+{
+    xl_autofd int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return xl_error_errno(errno == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, errno, "%s", path);
+    return xl_read_fd(fd, path, max_bytes, buf_r, len_r);
 }
 
 int xl_write_all(int fd, const char *buf, size_t len, const char *what)

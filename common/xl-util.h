@@ -58,6 +58,9 @@ char *xl_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads at most max_bytes of a file into a NUL-terminated buffer; a larger
  * file is an error naming the path. */
 int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r);
+/* The same from an open fd (path names it in errors): at most max_bytes,
+ * NUL-terminated; one byte more is an error. */
+int xl_read_fd(int fd, const char *path, size_t max_bytes, char **buf_r, size_t *len_r);
 /* Writes the whole buffer, then fsync()s, to a temporary name renamed over path. */
 int xl_write_file_atomic(const char *path, const char *buf, size_t len);
 /* Writes all of buf to fd, retrying short writes and EINTR; `what` names fd in errors. */

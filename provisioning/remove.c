@@ -26,10 +26,7 @@ static const char *const clone_files[] = { "disk.img", "disk.qcow2", "payload.im
 static int read_record(int dfd, const char *path, char **text_r, size_t *len_r)
 {
     xl_autofd int fd = -1;
-    char *buf = NULL;
-    size_t len = 0;
     struct stat st;
-    int rc;
 
     fd = openat(dfd, XL_CLONE_RECORD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
@@ -44,31 +41,7 @@ static int read_record(int dfd, const char *path, char **text_r, size_t *len_r)
         return xl_error(XL_ERR_INVAL, "%s: not a regular file, not a record this run wrote", path);
     if (st.st_size > XL_CLONE_RECORD_MAX)
         return xl_error(XL_ERR_INVAL, "%s: larger than %d bytes", path, XL_CLONE_RECORD_MAX);
-    buf = xl_malloc(XL_CLONE_RECORD_MAX + 2);
-    for (;;) {
-        ssize_t r = read(fd, buf + len, XL_CLONE_RECORD_MAX + 1 - len);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: read", path);
-            goto out;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-        if (len > XL_CLONE_RECORD_MAX) {
-            rc = xl_error(XL_ERR_INVAL, "%s: larger than %d bytes", path, XL_CLONE_RECORD_MAX);
-            goto out;
-        }
-    }
-    buf[len] = '\0';
-    *text_r = xl_steal_pointer(&buf);
-    *len_r = len;
-    rc = XL_OK;
-out:
-    free(buf);
-    return rc;
+    return xl_read_fd(fd, path, XL_CLONE_RECORD_MAX, text_r, len_r);
 }
 
 /* Removes one entry by name; unlinkat never follows it, so a symlink planted

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz-file.h"
 #include "journal.h"
 #include "xl-util.h"
 
@@ -35,15 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct xl_journal_stats st;
     char path[64];
     size_t n = 0;
-    int fd = memfd_create("journal", MFD_CLOEXEC);
+    int fd = fuzz_file("journal", data, size, path);
 
     if (fd < 0)
         return 0;
-    if (size && write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        return 0;
-    }
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     if (xl_journal_read(path, look, &n, &st) == XL_OK && st.events + st.torn > size + 1)
         __builtin_trap();       /* more lines than bytes */
     xl_error_clear();

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz-file.h"
 #include "json-util.h"
 #include "plan.h"
 #include "spec.h"
@@ -56,15 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct xl_spec s;
     char path[64];
-    int fd = memfd_create("spec", MFD_CLOEXEC);
+    int fd = fuzz_file("spec", data, size, path);
 
     if (fd < 0)
         return 0;
-    if (size && write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        return 0;
-    }
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     xl_spec_init(&s);
     if (xl_spec_load(path, &s) == XL_OK)
         accepted(&s);
