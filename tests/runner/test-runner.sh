@@ -201,7 +201,7 @@ done
 [ ! -e "$C/xl-$id-h1-1" ]; ok $? "the job with a hostile journal line still has its own clone cleaned"
 [ -d "$C/xl-$id-h2-1" ] && [ -d "$C/xl-$id-h3-1" ] && [ -d "$C/xl-$id-h4-1" ] && [ -L "$C/xl-$id-h5-1" ]
 ok $? "clones with a hostile clone.json or a symlinked directory are left as they are"
-[ "$(wc -l < "$T/hostile.err")" = 6 ]; ok $? "one line per refusal (6): $(cat "$T/hostile.err")"
+[ "$(wc -l < "$T/hostile.err")" = 6 ]; ok $? "one line per refusal (6): $(tr "\n" "|" < "$T/hostile.err")"
 grep -q "names clone \"$T/anywhere\"" "$T/hostile.err" && grep -q 'names domain "Domain-0"' "$T/hostile.err" &&
     grep -q "h2-1/clone.json: disk" "$T/hostile.err" && grep -q "h3-1/clone.json: disk" "$T/hostile.err" &&
     grep -q "h4-1/clone.json: clone_kind: must be a string, not null" "$T/hostile.err" &&

@@ -22,10 +22,10 @@ one_clean_line() {  # $1: file; one line, no ESC or other C0 byte, valid UTF-8
 }
 "$X" spec check "$tmp/hostile.json" 2> "$tmp/err"; rc=$?
 [ $rc = 2 ] && one_clean_line "$tmp/err" && grep -qF 'a\nb\x1b[31mred\xff'$'\xc3\xa9' "$tmp/err"
-ok $? "a hostile arm name is shown escaped on one clean line (got $rc: $(od -c "$tmp/err" | head -c 300))"
+ok $? "a hostile arm name is shown escaped on one clean line (got $rc: $(od -An -c "$tmp/err" | tr -s " \n" " " | head -c 300))"
 "$X" $'nocmd\n\x1b[2J\xff' 2> "$tmp/err" > /dev/null; rc=$?
 [ $rc = 2 ] && one_clean_line <(head -1 "$tmp/err") && grep -qF 'nocmd\n\x1b[2J\xff' "$tmp/err"
-ok $? "an unknown command is shown escaped (got $rc: $(head -1 "$tmp/err" | od -c | head -c 300))"
+ok $? "an unknown command is shown escaped (got $rc: $(head -1 "$tmp/err" | od -An -c | tr -s " \n" " " | head -c 300))"
 "$X" spec plan "$S/templates/seed-quick.json" vm2 > "$tmp/plan.json"; ok $? "spec plan prints vm2's plan"
 "$X" spec plan "$S/templates/seed-quick.json" vm9 2> "$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q vm9 "$tmp/err"; ok $? "an unknown arm exits 2 naming it"
@@ -75,7 +75,7 @@ if "$X" --help | grep -q '^  clone '; then
   done
   XENLAB_STATE_DIR=$tmp/state "$X" clone --no-domain --dir "$tmp/clones" -- $'ba\nse\x1b[31m\xff' vm > /dev/null 2> "$tmp/err"; rc=$?
   [ $rc = 2 ] && one_clean_line "$tmp/err" && grep -q 'base name' "$tmp/err"
-  ok $? "a hostile base name is refused on one clean line (got $rc: $(od -c "$tmp/err" | head -c 300))"
+  ok $? "a hostile base name is refused on one clean line (got $rc: $(od -An -c "$tmp/err" | tr -s " \n" " " | head -c 300))"
   for opt in "--memory 0" "--memory 512K" "--disk 0" "--vcpus 0"; do
     # shellcheck disable=SC2086
     XENLAB_STATE_DIR=$tmp/state "$X" clone nobase vm $opt --no-domain --dir "$tmp/clones" 2> "$tmp/err"; rc=$?
