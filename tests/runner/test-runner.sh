@@ -28,6 +28,16 @@ run() { "$X" run "$@" --backend libvirt --uri test:///default --virt-type test -
             --clone-dir "$T/clones" --base tb; }
 # The id a run printed ("xenlab: run ID in DIR"): run ids made in the same
 # second do not sort by age.
+# libvirt's test driver lives inside each xenlab process, so a --keep run's
+# domains die with it while their XenStore homes stay; a hypervisor removes
+# a home when its domain goes. Without this the next launcher would start an
+# agent for a dead run's plan under a domain id the next run reuses.
+forget_kept_domains() {
+    local d
+    for d in $(xenstore-list /local/domain 2>/dev/null); do
+        [ "$d" = 0 ] || xenstore-rm "/local/domain/$d" 2>/dev/null
+    done
+}
 run_id_of() { sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$1" | head -1; }
 # Journal facts come from the CLI's listing (xenlab journal ID), read the
 # way the runner reads the journal, not from a parser of our own.
@@ -164,6 +174,7 @@ id=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]
 "$X" clean nosuchrun 2> "$T/err"; rc=$?
 [ $rc = 1 ] && grep -q nosuchrun "$T/err"; ok $? "clean of an unknown run names it"
 stop_launcher
+forget_kept_domains
 
 # 4b. The journal and clone.json are data: clean removes only what the run
 #     made, refuses anything else in one line each, and still cleans the rest.
@@ -208,6 +219,7 @@ grep -q "names clone \"$T/anywhere\"" "$T/hostile.err" && grep -q 'names domain 
     grep -q "h5-1: a symlink" "$T/hostile.err"
 ok $? "each refusal names the journal entry or the clone.json JSON path"
 rm -f "$C/xl-$id-h5-1"; rm -rf "$C/xl-$id-h2-1" "$C/xl-$id-h3-1" "$C/xl-$id-h4-1"
+forget_kept_domains
 [ $failed = 0 ] || { diag "$T/hostile.err"; diag "$T/hostile.out"; }
 
 # 5. Adaptive trials: a guest that stops an item at `trials` because the
