@@ -28,7 +28,6 @@ int xl_plan_publish(struct xs_handle *xs, unsigned domid, const struct xl_plan *
     xl_autofree char *home = xl_xs_home(domid);
     xl_autofree char *dir = xl_xs_path(home, "xenlab");
     xl_autofree char *path = xl_xs_path(home, XL_XS_PLAN);
-    xl_autofree char *data = xl_xs_path(home, XL_XS_DATA);
     struct xs_permissions perms[2] = {
         { .id = 0, .perms = XS_PERM_NONE },
         { .id = domid, .perms = XS_PERM_READ },
@@ -45,10 +44,6 @@ int xl_plan_publish(struct xs_handle *xs, unsigned domid, const struct xl_plan *
             break;
         }
         xs_rm(xs, tx.t, dir);
-        /* What an earlier holder of this domid left (libvirt reuses ids,
-         * and not every driver removes a home): results read under the
-         * new plan must be the new guest's. */
-        xs_rm(xs, tx.t, data);
         rc = XL_OK;
         if (!xs_mkdir(xs, tx.t, dir) || !xs_set_permissions(xs, tx.t, dir, perms, 2))
             rc = xl_error_errno(XL_ERR_FAIL, errno, "xenstore: cannot create %s", dir);
