@@ -12,14 +12,7 @@ if [ -z "$chromium" ]; then
 fi
 : "${XENLAB_CLI:?}" "${XENLAB_SRCDIR:?}" "${XENLAB_BUILDDIR:?}"
 
-n=0 failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/../tap.sh"
 outdir="$XENLAB_BUILDDIR/tests/report"
 mkdir -p "$outdir"
 page="$outdir/seed-report.html"
@@ -46,5 +39,4 @@ ok $? "the screenshot is a PNG"
 [ "$size" -gt 40000 ]
 ok $? "the screenshot is not blank ($size bytes)"
 
-echo "1..$n"
-exit $failed
+tap_done

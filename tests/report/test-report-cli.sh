@@ -5,14 +5,7 @@
 set -u
 : "${XENLAB_CLI:?}" "${XENLAB_SRCDIR:?}"
 
-n=0 failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/../tap.sh"
 seed="$XENLAB_SRCDIR/tests/data/seed"
 export XENLAB_RUNS_DIR="$work/runs"
 
@@ -100,5 +93,4 @@ rc=$?
     cmp -s "$work/target.csv" "$seed/report.csv"
 ok $? "--output through a symlink: it stays a link, its target gets the report (rc $rc)"
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -6,14 +6,7 @@ set -u
 : "${XENLAB_CLI:?}"
 X=$XENLAB_CLI
 
-n=0 failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/../tap.sh"
 export XENLAB_RUNS_DIR="$work/runs"
 unset XENLAB_STATE_DIR
 
@@ -140,5 +133,4 @@ mkrun hostile
 [ "$(field "$work/runs.json" hostile state)" = started ]
 ok $? "hostile journal lines do not break xenlab runs"
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -4,11 +4,9 @@
 # `clean` or `--resume` to trip over; a resumed run that cannot start is
 # marked failed with why, not left pending. No xenstored runs here.
 set -u
-n=0 failed=0
-ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+. "$(dirname "$0")/../tap.sh"
 X=${XENLAB_CLI:?} S=${XENLAB_SRCDIR:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+T=$work
 export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
 # No XenStore: point libxenstore at a socket that does not exist.
 export XENSTORED_PATH=$T/no-such-socket XENSTORED_RUNDIR=$T/no-such-dir
@@ -46,5 +44,4 @@ ok $? "resume with no XenStore: one line naming the run (rc $rc: $(head -c 200 "
 "$X" runs >"$T/runs.out" 2>&1
 grep "$id" "$T/runs.out" | grep -q "failed" && ! grep "$id" "$T/runs.out" | grep -q "pending"
 ok $? "  and xenlab runs lists it as failed, not pending: $(grep "$id" "$T/runs.out")"
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

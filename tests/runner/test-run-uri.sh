@@ -3,11 +3,9 @@
 # (as root), so xenlab run refuses it with one line and exit 2 before it
 # makes a run directory -- from --uri, and from a journal on --resume.
 set -u
-n=0 failed=0
-ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+. "$(dirname "$0")/../tap.sh"
 X=${XENLAB_CLI:?} S=${XENLAB_SRCDIR:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+T=$work
 export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
 printf '#!/bin/sh\ntouch %s/tripped\n' "$T" >"$T/x.sh"
 chmod +x "$T/x.sh"
@@ -52,5 +50,4 @@ ok $? "clean --help names --allow-unsafe-uri"
 
 "$X" run --help | grep -q -- "--allow-unsafe-uri"
 ok $? "run --help names --allow-unsafe-uri"
-echo "1..$n"
-[ $failed = 0 ]
+tap_done
