@@ -53,6 +53,29 @@ static int append_run(const char *path, const char *state)
     return rc;
 }
 
+/* A journal left as data, then one append: the appended event reads whole,
+ * as the second event, and the broken piece before it is skipped and counted. */
+static void append_after(const char *path, const char *data, size_t len, const char *what)
+{
+    struct xl_journal_stats st;
+    struct seen s;
+    char name[128];
+    int rc;
+
+    put(path, data, len);
+    rc = append_run(path, "resumed");
+    snprintf(name, sizeof(name), "append after %s", what);
+    TAP_EQ_INT(rc, XL_OK, name);
+    memset(&s, 0, sizeof(s));
+    xl_journal_read(path, note, &s, &st);
+    snprintf(name, sizeof(name), "after %s: the appended event reads, not glued on", what);
+    TAP_EQ_INT(s.n, 2, name);
+    snprintf(name, sizeof(name), "after %s: it is the resumed one, whole", what);
+    TAP_EQ_STR(s.states[1], "resumed", name);
+    snprintf(name, sizeof(name), "after %s: the broken piece is skipped and counted", what);
+    TAP_EQ_INT(st.torn, 1, name);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/test-journal-XXXXXX";
@@ -83,25 +106,15 @@ int main(void)
     {
         char data[] = "{\"event\":\"run\",\"state\":\"started\"}\n{\"event\":\"run\",\0\0\0\0";
 
-        put(path, data, sizeof(data) - 1);
+        append_after(path, data, sizeof(data) - 1, "a NUL tail");
     }
-    rc = append_run(path, "resumed");
-    TAP_EQ_INT(rc, XL_OK, "append after a NUL tail");
-    memset(&s, 0, sizeof(s));
-    xl_journal_read(path, note, &s, &st);
-    TAP_EQ_INT(s.n, 2, "the appended event reads after a NUL tail");
-    TAP_EQ_STR(s.states[1], "resumed", "... and is the resumed one");
-    TAP_EQ_INT(st.torn, 1, "the torn piece before the NULs is counted");
 
     /* A torn last line, then an append: the next event is on its own line. */
-    put_str(path, "{\"event\":\"run\",\"state\":\"started\"}\n{\"event\":\"result\",\"dom");
-    rc = append_run(path, "resumed");
-    TAP_EQ_INT(rc, XL_OK, "append after a torn line");
-    memset(&s, 0, sizeof(s));
-    xl_journal_read(path, note, &s, &st);
-    TAP_EQ_INT(s.n, 2, "the resumed event is not glued onto the torn line");
-    TAP_EQ_STR(s.states[1], "resumed", "... it reads whole, with its pid");
-    TAP_EQ_INT(st.torn, 1, "the torn line is skipped and counted");
+    {
+        const char *data = "{\"event\":\"run\",\"state\":\"started\"}\n{\"event\":\"result\",\"dom";
+
+        append_after(path, data, strlen(data), "a torn line");
+    }
     {
         FILE *f = fopen(path, "r");
         int lines = 0;
