@@ -82,16 +82,11 @@ static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
 }
 
 /* libxl reports a failed hotplug script (seen under a slow dom0, where the
- * block script times out) as plain ERROR_FAIL, after destroying nothing we
- * can rely on: such a failure is worth another try, anything else is not. */
+ * block script times out) as plain ERROR_FAIL, and so it reports any failure
+ * after the domain got an id: it has destroyed that domain itself by then
+ * (domcreate_complete), so a retry starts clean. Other codes are not retried. */
 #define CREATE_ATTEMPTS 3
 static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 5, 15 };
-
-static void xlx_destroy_half_made(struct xlx_priv *p, uint32_t domid)
-{
-    if (domid != (uint32_t)INVALID_DOMID)
-        libxl_domain_destroy(p->ctx, domid, NULL);
-}
 
 static int xlx_create_paused(struct xl_backend *be, const struct xl_domain_desc *d)
 {
@@ -105,11 +100,10 @@ static int xlx_create_paused(struct xl_backend *be, const struct xl_domain_desc 
         domid = INVALID_DOMID;
         /* libxl leaves a new domain paused; xl unpauses it unless -p. */
         r = libxl_domain_create_new(p->ctx, d->libxl_cfg, &domid, NULL, NULL);
-        if (!r || r != ERROR_FAIL || attempt == CREATE_ATTEMPTS)
+        if (r != ERROR_FAIL || attempt == CREATE_ATTEMPTS)
             break;
-        xlx_destroy_half_made(p, domid);
-        fprintf(stderr, "xenlab: libxl: creating %s failed (libxl error %d, a transient failure such as a "
-                "hotplug script timing out), attempt %d of %d; retrying in %u s\n", d->name, r, attempt,
+        fprintf(stderr, "xenlab: libxl: creating %s failed (libxl error %d, which a hotplug script timing "
+                "out also gives), attempt %d of %d; retrying in %u s\n", d->name, r, attempt,
                 CREATE_ATTEMPTS, create_backoff_s[attempt - 1]);
         sleep(create_backoff_s[attempt - 1]);
     }
