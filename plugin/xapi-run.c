@@ -1,4 +1,5 @@
 /* fn=run and fn=cancel: start a runner that outlives the plugin, stop one. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -104,7 +105,8 @@ static int log_started(struct xl_run *run, const struct xl_rpc_call *c)
 static int spawn_runner(const struct xl_run *run, const char *parallel, const char *uri, const char *log,
                         pid_t *pid_r)
 {
-    char *argv[10] = { (char *)xenlab_bin(), (char *)"run", (char *)"--resume", run->id, (char *)"--plain" };
+    /* 5 fixed, --parallel N, --uri U, --allow-unsafe-uri, the NULL: 11. */
+    char *argv[11] = { (char *)xenlab_bin(), (char *)"run", (char *)"--resume", run->id, (char *)"--plain" };
     size_t na = 5;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -126,6 +128,7 @@ static int spawn_runner(const struct xl_run *run, const char *parallel, const ch
             argv[na++] = (char *)"--allow-unsafe-uri";
         }
     }
+    assert(na < XL_ARRAY_SIZE(argv));
     argv[na] = NULL;
     logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (logfd < 0)

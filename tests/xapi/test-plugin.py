@@ -441,6 +441,14 @@ def function_tests(work):
     write(os.environ["XENLAB_XAPI_URIS_FILE"], "test:///default\n")
     code, resp, _ = call("run", {"spec": spec_path, "backend": "libvirt", "uri": "test:///default"})
     ok(success(resp), "run with a URI the administrator listed: accepted", resp)
+    # Every optional argument of the detached runner at once (--parallel, a
+    # listed URI outside the safe set, so --allow-unsafe-uri too): its argv
+    # holds them all (an ASan build caught a stack overflow here).
+    write(os.environ["XENLAB_XAPI_URIS_FILE"], "test://%s/nonexistent.xml\n" % work)
+    code, resp, _ = call("run", {"spec": spec_path, "backend": "libvirt", "parallel": "2",
+                                 "uri": "test://%s/nonexistent.xml" % work})
+    ok(code == 0 and success(resp), "run with --parallel and a listed unsafe URI: a methodResponse, accepted",
+       (code, resp))
     del os.environ["XENLAB_XAPI_URIS_FILE"]
 
 
