@@ -33,12 +33,8 @@ static int ends_mid_line(int fd, const char *path, bool *mid_r)
         return xl_error_errno(XL_ERR_FAIL, errno, "%s: fstat", path);
     if (st.st_size == 0)
         return XL_OK;
+    /* xl_journal_open opens O_RDWR, so the appender can read its last byte. */
     n = pread(fd, &last, 1, st.st_size - 1);
-    if (n < 0 && errno == EBADF) {
-        xl_autofd int rfd = open(path, O_RDONLY | O_CLOEXEC);
-
-        n = rfd < 0 ? -1 : pread(rfd, &last, 1, st.st_size - 1);
-    }
     if (n < 0)
         return xl_error_errno(XL_ERR_FAIL, errno, "%s: reading its last byte", path);
     *mid_r = n == 1 && last != '\n';
