@@ -27,11 +27,8 @@ static const struct xl_command commands[] = {
 
 int xl_cli_fail(int rc)
 {
-    /* Already sanitised when recorded; again here, as this line is what a
-     * terminal shows and sanitising twice changes nothing. */
-    xl_autofree char *msg = xl_text_sanitise_dup(xl_error_message());
-
-    fprintf(stderr, "xenlab: %s\n", msg);
+    /* xl_error sanitised the message when it recorded it. */
+    fprintf(stderr, "xenlab: %s\n", xl_error_message());
     return xl_rc_to_exit(rc ? rc : XL_ERR_FAIL);
 }
 
