@@ -144,16 +144,13 @@ static char *failed_jobs(const char *path)
         }
     }
     xl_error_clear();
-    if (text && failed == (size_t)json_object_object_length(jobs)) {
-        char *all = xl_asprintf("all %zu guests failed: %s", failed, text);
+    if (text) {
+        int total = json_object_object_length(jobs);
+        char *msg = failed == (size_t)total ? xl_asprintf("all %zu guests failed: %s", failed, text)
+                                            : xl_asprintf("%zu of %d guests failed: %s", failed, total, text);
 
         free(text);
-        text = all;
-    } else if (text) {
-        char *some = xl_asprintf("%zu of %d guests failed: %s", failed, json_object_object_length(jobs), text);
-
-        free(text);
-        text = some;
+        text = msg;
     }
     json_object_put(jobs);
     return text;
