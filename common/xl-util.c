@@ -137,6 +137,10 @@ int xl_read_fd(int fd, const char *path, size_t max_bytes, char **buf_r, size_t 
                     continue;
                 if (r == 0)
                     break;
+                if (r < 0) {
+                    rc = xl_error_errno(XL_ERR_FAIL, errno, "%s: read", path);
+                    goto out;
+                }
                 rc = xl_error(XL_ERR_INVAL, "%s: larger than %zu bytes", path, max_bytes);
                 goto out;
             }
