@@ -717,7 +717,10 @@ void xl_oci_reap(void)
     }
     free(names);
     closedir(d);
-    rmdir(XL_OCI_STATE_DIR);
+    /* Only after reaping something: an empty dir may be another run's,
+     * between its mkdir and its mkdtemp. */
+    if (n)
+        rmdir(XL_OCI_STATE_DIR);
 }
 
 int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *const worker_argv[],
