@@ -265,7 +265,8 @@ static int parse_policy(json_object *obj, struct xl_spec *s)
     return XL_OK;
 }
 
-int xl_spec_from_json(json_object *obj, struct xl_spec *s)
+/* The spec's fields and their checks, without the run limits. */
+static int spec_parse(json_object *obj, struct xl_spec *s)
 {
     static const char *const top_keys[] = { "name", "description", "base", "trials", "max_trials",
                                             "target_deviation", "timeouts", "benchmarks", "arms", NULL };
@@ -357,22 +358,39 @@ int xl_spec_from_json(json_object *obj, struct xl_spec *s)
                                 a->name, j);
         }
     }
-    return xl_spec_check_limits(s);
+    return XL_OK;
 }
 
-int xl_spec_load(const char *path, struct xl_spec *s)
+int xl_spec_from_json(json_object *obj, struct xl_spec *s)
+{
+    int rc = spec_parse(obj, s);
+
+    return rc ? rc : xl_spec_check_limits(s);
+}
+
+static int spec_load(const char *path, struct xl_spec *s, bool limits)
 {
     json_object *obj = NULL;
     int rc;
 
     rc = xl_json_parse_file(path, XL_SPEC_MAX_BYTES, &obj);
     if (!rc) {
-        rc = xl_spec_from_json(obj, s);
+        rc = limits ? xl_spec_from_json(obj, s) : spec_parse(obj, s);
         if (rc)
             xl_error_prefix(rc, "%s", path);
     }
     json_object_put(obj);
     return rc;
+}
+
+int xl_spec_load(const char *path, struct xl_spec *s)
+{
+    return spec_load(path, s, true);
+}
+
+int xl_spec_load_frozen(const char *path, struct xl_spec *s)
+{
+    return spec_load(path, s, false);
 }
 
 json_object *xl_spec_to_json(const struct xl_spec *s)

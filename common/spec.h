@@ -56,9 +56,14 @@ void xl_spec_dispose(struct xl_spec *s);
 
 int xl_spec_from_json(json_object *obj, struct xl_spec *s);
 int xl_spec_load(const char *path, struct xl_spec *s);
+/* An existing run's frozen spec.json: the same checks but not the run
+ * limits, which gate new runs only, so clean, --resume and reports still
+ * read a run made before a limit existed. */
+int xl_spec_load_frozen(const char *path, struct xl_spec *s);
 
 /* Every limit a run enforces (variants, result slots per guest, guests, plan
- * size); xl_spec_from_json ends with it, so `spec check` and `run` agree. */
+ * size); xl_spec_from_json and xl_spec_load end with it, so `spec check` and
+ * `run` agree. */
 int xl_spec_check_limits(const struct xl_spec *s);
 
 /* The spec back as JSON, normalised (sizes in bytes, benchmarks expanded):

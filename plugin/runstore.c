@@ -262,7 +262,7 @@ int xl_run_open(const char *runs_dir, const char *id, struct xl_run *r)
     spec_path = xl_asprintf("%s/spec.json", r->dir);
     if (access(r->dir, F_OK) < 0)
         return xl_error(XL_ERR_NOTFOUND, "run %s: no directory %s", id, r->dir);
-    rc = xl_spec_load(spec_path, &r->spec);
+    rc = xl_spec_load_frozen(spec_path, &r->spec);
     if (!rc)
         rc = xl_run_plan_jobs(r);
     if (!rc)

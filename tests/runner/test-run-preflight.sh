@@ -44,4 +44,14 @@ ok $? "resume with no XenStore: one line naming the run (rc $rc: $(head -c 200 "
 "$X" runs >"$T/runs.out" 2>&1
 grep "$id" "$T/runs.out" | grep -q "failed" && ! grep "$id" "$T/runs.out" | grep -q "pending"
 ok $? "  and xenlab runs lists it as failed, not pending: $(grep "$id" "$T/runs.out")"
+# A run made before a limit existed still loads: the limits gate new runs,
+# not clean, --resume or reports of old ones.
+old=20250101-000000-0ld0
+mkdir -p "$XENLAB_RUNS_DIR/$old"
+cp "$S/tests/data/spec/bad-limit-slots.json" "$XENLAB_RUNS_DIR/$old/spec.json"
+printf '{"event":"run","state":"started","pid":1,"backend":"libxl","base":"b","t":1}\n' >"$XENLAB_RUNS_DIR/$old/journal.jsonl"
+"$X" clean "$old" >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc = 0 ] && grep -q "nothing it made is left" "$T/out"
+ok $? "clean of a run whose frozen spec is over today's limits: it loads and cleans (rc $rc: $(head -c 200 "$T/err"))"
 tap_done
