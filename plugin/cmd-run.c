@@ -277,22 +277,18 @@ int xl_cmd_run(int argc, char **argv)
         if (!rc)
             rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
     } else {
-        struct xl_spec spec;
-
         if (optind + 1 != argc) {
             rc = xl_error(XL_ERR_INVAL, "run: give one SPEC.json (or --resume ID)");
             goto out;
         }
         /* Everything `spec check` checks, and the host, before the run
          * directory exists. */
-        xl_spec_init(&spec);
-        rc = xl_spec_load(argv[optind], &spec);
+        rc = xl_spec_load(argv[optind], &run.spec);
         if (!rc)
-            rc = preflight(&o, spec.base_name);
-        xl_spec_dispose(&spec);
+            rc = preflight(&o, run.spec.base_name);
         if (rc)
             goto out;
-        rc = xl_run_create(runs_dir, argv[optind], &run);
+        rc = xl_run_create(runs_dir, &run);
         created = run.dir && access(run.dir, F_OK) == 0;
         if (!rc) {
             xl_autofree char *dflt = o.clone_dir ? NULL : xl_clone_default_dir();

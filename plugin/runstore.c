@@ -98,7 +98,7 @@ static int open_journal(struct xl_run *r)
     return xl_journal_open(r->journal_path, &r->journal_fd);
 }
 
-int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r)
+int xl_run_create(const char *runs_dir, struct xl_run *r)
 {
     char stamp[32];
     unsigned char rnd[2] = { 0, 0 };
@@ -109,9 +109,6 @@ int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r)
     const char *text;
     int rc;
 
-    rc = xl_spec_load(spec_path, &r->spec);
-    if (rc)
-        return rc;
     if (getrandom(rnd, sizeof(rnd), 0) < 0)
         rnd[0] = (unsigned char)getpid();
     gmtime_r(&now, &tm);

@@ -66,8 +66,10 @@ const char *xl_run_started_opt(const struct xl_run *r, const char *key);
 void xl_run_init(struct xl_run *r);
 void xl_run_dispose(struct xl_run *r);
 
-/* Creates <runs_dir>/<new id>/ with the frozen spec and an empty journal. */
-int xl_run_create(const char *runs_dir, const char *spec_path, struct xl_run *r);
+/* Creates <runs_dir>/<new id>/ with the frozen spec and an empty journal;
+ * r->spec is the spec, loaded (xl_spec_load) and checked by the caller, so
+ * what was checked is what runs. */
+int xl_run_create(const char *runs_dir, struct xl_run *r);
 /* Opens an existing run and replays its journal into r->jobs. */
 int xl_run_open(const char *runs_dir, const char *id, struct xl_run *r);
 

@@ -176,7 +176,6 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     const char *runs_dir = xl_runs_dir(), *spec;
     xl_autofree char *tmp_spec = NULL;
     xl_autofree char *log = NULL;
-    struct xl_spec check;
     struct xl_run run;
     json_object *out = NULL;
     pid_t pid = -1;
@@ -184,7 +183,6 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     int rc;
 
     xl_run_init(&run);
-    xl_spec_init(&check);
     rc = xl_xapi_need(c, rep, "spec", &spec);
     if (rc)
         goto out;
@@ -200,7 +198,7 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
         goto out;
     }
     /* Validated here so the caller hears "arms[1].vcpus: ..." at once. */
-    rc = xl_spec_load(tmp_spec ? tmp_spec : spec, &check);
+    rc = xl_spec_load(tmp_spec ? tmp_spec : spec, &run.spec);
     if (rc) {
         rc = xl_xapi_bad_arg(rep, "spec");
         goto out;
@@ -210,7 +208,7 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
         goto out;
     /* The run directory exists before the runner does, so its id is known
      * without waiting for the runner or reading its output. */
-    rc = xl_run_create(runs_dir, tmp_spec ? tmp_spec : spec, &run);
+    rc = xl_run_create(runs_dir, &run);
     if (!rc) {
         made = true;
         rc = log_started(&run, c);
@@ -241,7 +239,6 @@ out:
     if (tmp_spec)
         unlink(tmp_spec);
     json_object_put(out);
-    xl_spec_dispose(&check);
     xl_run_dispose(&run);
     return rc;
 }
