@@ -199,7 +199,8 @@ static double job_timeout(const struct runner *rn)
     return trial * (double)(s->nr_benches * s->policy.max_trials) + rn->o->boot_timeout_s;
 }
 
-/* Where this run makes its clones and what it clones them from (job_start). */
+/* Where this run makes its clones and what it clones them from (job_start,
+ * job_teardown). */
 static char *run_clone_dir(const struct runner *rn)
 {
     return rn->o->clone_dir ? xl_strdup(rn->o->clone_dir) : xl_clone_default_dir();
@@ -367,9 +368,9 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
     struct xl_clone_req req = { 0 };
     struct xl_payload_item items[3];
     xl_autofree char *plan_file = NULL, *guest = NULL, *agent = NULL;
-    xl_autofree char *clone_dir = rn->o->clone_dir ? xl_strdup(rn->o->clone_dir) : xl_clone_default_dir();
+    xl_autofree char *clone_dir = run_clone_dir(rn);
     void *hook_arg[2] = { rn, a };
-    const char *base = rn->o->base ? rn->o->base : rn->run->spec.base_name;
+    const char *base = run_base(rn);
     size_t npayload = 0;
     json_object *po = NULL;
     const char *text;
