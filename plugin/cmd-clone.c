@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: xenlab clone BASE NAME [--vcpus N] [--memory SIZE] [--disk SIZE]\n"
-    "                    [--backend libxl|libvirt] [--uri URI [--allow-unsafe-uri]]\n"
+    "                    [--backend NAME] [--uri URI [--allow-unsafe-uri]]\n"
     "                    [--template FILE]\n"
     "                    [--payload FILE[=NAME]]... [--dir DIR] [--dry-run] [--no-domain]\n"
     "  clone a registered base (copy-on-write), grow its disk, build the payload disk\n"
@@ -42,7 +42,7 @@ int xl_cmd_clone(int argc, char **argv)
     struct xl_clone_result res;
     struct xl_backend be = { 0 };
     xl_autofree char *dir = NULL;
-    const char *backend = "libxl", *uri = NULL;
+    const char *backend = xl_backend_default(), *uri = NULL;
     bool be_open = false;
     size_t i, npay = 0;
     uint64_t v;
@@ -121,8 +121,8 @@ int xl_cmd_clone(int argc, char **argv)
         fputs(usage_text, stderr);
         return 2;
     }
-    if (strcmp(backend, "libxl") != 0 && strcmp(backend, "libvirt") != 0) {
-        rc = xl_error(XL_ERR_INVAL, "--backend \"%s\": libxl or libvirt", backend);
+    if (!xl_backend_find(backend)) {
+        rc = xl_error(XL_ERR_INVAL, "--backend \"%s\": %s", backend, xl_backend_list());
         goto out;
     }
     req.base = argv[optind];
@@ -135,22 +135,18 @@ int xl_cmd_clone(int argc, char **argv)
     req.dir = dir;
     req.payload = items;
     req.npayload = npay;
-    /* The test driver only knows its own domain type. */
-    if (uri && strncmp(uri, "test:", 5) == 0)
-        req.virt_type = "test";
-    if (!req.dry_run && !req.no_domain) {
-        rc = xl_backend_open(&be, backend, uri);
+    rc = xl_backend_check_uri(backend, uri);
+    if (rc)
+        goto out;
+    /* A dry run only prepares the config, which names the disks by path:
+     * the backend is picked, not connected. */
+    if (!req.no_domain) {
+        rc = req.dry_run ? xl_backend_select(&be, backend, uri) : xl_backend_open(&be, backend, uri);
         if (rc)
             goto out;
         be_open = true;
     }
-    if (req.dry_run) {
-        /* The config names the disks by path; dry-run only needs the backend's kind. */
-        static const struct xl_backend_ops *const kinds[] = { &xl_backend_libxl_ops, &xl_backend_libvirt_ops };
-
-        be.ops = strcmp(backend, "libvirt") == 0 ? kinds[1] : kinds[0];
-    }
-    rc = xl_provision_clone(&req, req.dry_run || be_open ? &be : NULL, &res);
+    rc = xl_provision_clone(&req, be_open ? &be : NULL, &res);
     if (rc)
         goto out;
     if (req.dry_run) {

@@ -21,7 +21,7 @@
 _Static_assert(XL_SPEC_MAX_GUESTS == XL_RUN_MAX_JOBS, "spec and run store disagree on guests per run");
 
 static const char run_usage[] =
-    "usage: xenlab run SPEC.json [--backend libxl|libvirt|xapi] [--uri URI] [--parallel N] [--keep]\n"
+    "usage: xenlab run SPEC.json [--backend NAME] [--uri URI] [--parallel N] [--keep]\n"
     "                  [--allow-unsafe-uri]\n"
     "                  [--run-dir DIR] [--base NAME] [--template FILE] [--clone-dir DIR]\n"
     "                  [--payload-dir DIR] [--virt-type TYPE] [--json | --plain]\n"
@@ -123,8 +123,9 @@ static int preflight(const struct xl_runner_opts *o, const char *spec_base)
     if (!xs)
         return xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore (is this dom0, is xenstored running?)");
     xs_close(xs);
-    /* xapi names its bases itself; the others clone a registered one. */
-    if (strcmp(o->backend, "xapi") != 0) {
+    /* A toolstack that clones on its own storage names its bases itself;
+     * the others clone a registered one. */
+    if (!xl_backend_has(o->backend, XL_BACKEND_CLONES_BASE)) {
         struct xl_base b;
 
         xl_base_init(&b);
@@ -208,8 +209,8 @@ int xl_cmd_run(int argc, char **argv)
         switch (opt) {
         case O_BACKEND:
             given[0] = true;
-            if (strcmp(optarg, "libxl") != 0 && strcmp(optarg, "libvirt") != 0 && strcmp(optarg, "xapi") != 0)
-                rc = xl_error(XL_ERR_INVAL, "--backend: \"%s\" (use libxl, libvirt or xapi)", optarg);
+            if (!xl_backend_find(optarg))
+                rc = xl_error(XL_ERR_INVAL, "--backend: \"%s\" (use %s)", optarg, xl_backend_list());
             o.backend = optarg;
             break;
         case O_URI: o.uri = optarg; given[1] = true; break;
@@ -231,6 +232,7 @@ int xl_cmd_run(int argc, char **argv)
         case O_PLAIN: o.progress = XL_PROGRESS_PLAIN; break;
         case O_HELP:
             fputs(run_usage, stdout);
+            printf("  backends in this build: %s\n", xl_backend_list());
             return 0;
         default:
             fputs(run_usage, stderr);
@@ -241,11 +243,9 @@ int xl_cmd_run(int argc, char **argv)
     }
     /* Before anything is made; a resumed run's URI is checked below too. */
     xl_uri_policy_set(uri_flags);
-    if (o.uri && strcmp(o.backend, "libvirt") == 0) {
-        rc = xl_uri_check(o.uri, uri_flags);
-        if (rc)
-            goto out;
-    }
+    rc = xl_backend_check_uri(o.backend, o.uri);
+    if (rc)
+        goto out;
     if (!o.payload_dir) {
         payload = default_payload_dir();
         o.payload_dir = payload;
@@ -265,7 +265,7 @@ int xl_cmd_run(int argc, char **argv)
             if (!given[k] && xl_run_started_opt(&run, keys[k]))
                 *fill[k] = xl_run_started_opt(&run, keys[k]);
         /* The journal's URI is data, not the operator's say-so. */
-        if (!rc && o.uri && strcmp(o.backend, "libvirt") == 0 && xl_uri_check(o.uri, uri_flags))
+        if (!rc && xl_backend_check_uri(o.backend, o.uri))
             rc = xl_error_prefix(XL_ERR_INVAL, "run %s (its journal)", resume);
         if (!rc)
             rc = resume_clone_dir(&run, given[5], &o);
@@ -497,7 +497,7 @@ int xl_cmd_journal(int argc, char **argv)
 
 int xl_cmd_clean(int argc, char **argv)
 {
-    static const char usage[] = "usage: xenlab clean ID [--backend libxl|libvirt|xapi] [--allow-unsafe-uri]\n";
+    static const char usage[] = "usage: xenlab clean ID [--backend NAME] [--allow-unsafe-uri]\n";
     struct xl_runner_opts o;
     struct xl_run run;
     const char *backend = NULL;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 #include <xenstore.h>
 
-#include "backend-xapi.h"
 #include "base.h"
 #include "collector.h"
 #include "json-util.h"
@@ -64,7 +63,7 @@ static void on_signal(int sig)
 void xl_runner_opts_init(struct xl_runner_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->backend = "libxl";
+    o->backend = xl_backend_default();
     o->parallel = 1;
     o->boot_timeout_s = DEFAULT_BOOT_TIMEOUT_S;
     o->progress = XL_PROGRESS_AUTO;
@@ -142,7 +141,8 @@ static const struct xl_collector_ops collector_ops = {
 };
 
 /* dom0 writes the plan while the guest is still paused, so the guest never
- * sees a home without it. */
+ * sees a home without it; a backend that put it in the domain's config
+ * (xapi's xenstore-data) only tells dom0 the domid. */
 static int publish_hook(struct xl_backend *be, uint32_t domid, void *arg)
 {
     struct runner *rn = ((void **)arg)[0];
@@ -150,25 +150,12 @@ static int publish_hook(struct xl_backend *be, uint32_t domid, void *arg)
     xl_autofree char *home = xl_xs_home(domid);
     xl_autofree char *data = xl_xs_path(home, XL_XS_DATA);
 
-    (void)be;
     /* A reused domain id must not show an earlier guest's results. */
     xs_rm(rn->xs, XBT_NULL, data);
     a->domid = domid;
+    if (xl_backend_is(be, XL_BACKEND_PLAN_IN_CONFIG))
+        return XL_OK;
     return xl_plan_publish(rn->xs, domid, &a->plan);
-}
-
-/* xapi puts the plan in through xenstore-data; dom0 only learns the domid. */
-static int xapi_hook(struct xl_backend *be, uint32_t domid, void *arg)
-{
-    struct active *a = ((void **)arg)[1];
-    struct runner *rn = ((void **)arg)[0];
-    xl_autofree char *home = xl_xs_home(domid);
-    xl_autofree char *data = xl_xs_path(home, XL_XS_DATA);
-
-    (void)be;
-    xs_rm(rn->xs, XBT_NULL, data);
-    a->domid = domid;
-    return XL_OK;
 }
 
 static int build_plan(struct runner *rn, struct active *a)
@@ -329,49 +316,18 @@ static int job_clean_leftovers(struct runner *rn, struct xl_run_job *j)
     return rc;
 }
 
-static bool is_xapi(const struct runner *rn)
-{
-    return strcmp(rn->o->backend, "xapi") == 0;
-}
-
-/* XenServer / XCP-ng: the base is a halted VM (its uuid) that XAPI clones on
- * its SR; sizing and the plan (as xenstore-data, landing in vm-data/) go
- * through xe. dom0 makes no disk, so only the domain is journalled. */
-static int job_start_xapi(struct runner *rn, struct active *a, struct xl_run_job *j, const char *base,
-                          void **hook_arg)
-{
-    struct xl_xapi_desc x = {
-        .base_vm = base,
-        .vcpus = j->arm->vcpus,
-        .memory_bytes = j->arm->memory,
-        .disk_bytes = j->arm->disk,
-    };
-    struct xl_domain_desc d = { .name = j->name, .xapi = &x };
-    json_object *po = xl_plan_to_json(&a->plan);
-    int rc;
-
-    x.plan = xl_json_compact(po);
-    rc = xl_run_log_resource(rn->run, j, true, "domain", j->name);
-    a->domain_journalled = !rc;
-    if (!rc)
-        rc = xl_run_log_job(rn->run, j, "provisioning", -1, NULL);
-    if (!rc) {
-        show(rn, j, "provisioning", a->started, NULL);
-        rc = xl_backend_start(&a->be, &d, xapi_hook, hook_arg);
-    }
-    json_object_put(po);
-    return rc;
-}
-
-static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
+/* Starts j in a. A job that cannot start is finished there, failed, with
+ * the reason: job_finish journals it and the run goes on with the others. */
+static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
 {
     struct xl_clone_req req = { 0 };
     struct xl_payload_item items[3];
-    xl_autofree char *plan_file = NULL, *guest = NULL, *agent = NULL;
+    xl_autofree char *plan_file = NULL, *guest = NULL, *agent = NULL, *plan = NULL;
     xl_autofree char *clone_dir = run_clone_dir(rn);
     void *hook_arg[2] = { rn, a };
     const char *base = run_base(rn);
     size_t npayload = 0;
+    bool dom0_disks;
     json_object *po = NULL;
     const char *text;
     int rc;
@@ -389,38 +345,37 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
         rc = xl_error(XL_ERR_INVAL, "no base: give --base NAME or \"base\": {\"name\": ...} in the spec");
         goto fail;
     }
-    /* The payload disk carries the plan too, for a guest without XenStore access. */
-    plan_file = xl_asprintf("%s/plan-%s.json", rn->run->dir, j->name);
-    po = xl_plan_to_json(&a->plan);
-    text = xl_json_pretty(po);
-    rc = xl_write_file_atomic(plan_file, text, strlen(text));
-    json_object_put(po);
-    if (rc)
-        goto fail;
-    items[npayload++] = (struct xl_payload_item){ .src = plan_file, .name = "plan.json" };
-    if (rn->o->payload_dir) {
-        guest = xl_asprintf("%s/xenlab-guest", rn->o->payload_dir);
-        agent = xl_asprintf("%s/xenlab-guest-agent", rn->o->payload_dir);
-        if (access(guest, R_OK) == 0)
-            items[npayload++] = (struct xl_payload_item){ .src = guest, .name = "xenlab-guest" };
-        if (access(agent, R_OK) == 0)
-            items[npayload++] = (struct xl_payload_item){ .src = agent, .name = "xenlab-guest-agent" };
-    }
     rc = xl_backend_open(&a->be, rn->o->backend, rn->o->uri);
     if (rc)
         goto fail;
     a->be_open = true;
-    if (is_xapi(rn)) {
-        rc = job_start_xapi(rn, a, j, base, hook_arg);
+    /* A toolstack that clones on its own storage takes no dom0 disks. */
+    dom0_disks = !xl_backend_is(&a->be, XL_BACKEND_CLONES_BASE);
+    po = xl_plan_to_json(&a->plan);
+    plan = xl_strdup(xl_json_compact(po));
+    if (dom0_disks) {
+        /* The payload disk carries the plan too, for a guest without XenStore access. */
+        plan_file = xl_asprintf("%s/plan-%s.json", rn->run->dir, j->name);
+        text = xl_json_pretty(po);
+        rc = xl_write_file_atomic(plan_file, text, strlen(text));
         if (rc)
             goto fail;
-        goto collect;
+        items[npayload++] = (struct xl_payload_item){ .src = plan_file, .name = "plan.json" };
+        if (rn->o->payload_dir) {
+            guest = xl_asprintf("%s/xenlab-guest", rn->o->payload_dir);
+            agent = xl_asprintf("%s/xenlab-guest-agent", rn->o->payload_dir);
+            if (access(guest, R_OK) == 0)
+                items[npayload++] = (struct xl_payload_item){ .src = guest, .name = "xenlab-guest" };
+            if (access(agent, R_OK) == 0)
+                items[npayload++] = (struct xl_payload_item){ .src = agent, .name = "xenlab-guest-agent" };
+        }
     }
     req.base = base;
     req.name = j->name;
     req.dir = clone_dir;
     req.template = rn->o->template;
     req.virt_type = rn->o->virt_type;
+    req.plan = plan;
     req.vcpus = j->arm->vcpus;
     req.memory_kib = j->arm->memory / 1024;
     req.disk_size = j->arm->disk;
@@ -430,10 +385,13 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
     req.hook_arg = hook_arg;
     /* Journal the names before they exist: a crash between creating and
      * journalling must not orphan anything; cleaning a missing one is a no-op. */
-    a->clone_path = xl_asprintf("%s/%s", clone_dir, j->name);
-    rc = xl_run_log_resource(rn->run, j, true, "clone", a->clone_path);
-    if (!rc)
-        rc = xl_run_log_resource(rn->run, j, true, "domain", j->name);
+    if (dom0_disks) {
+        a->clone_path = xl_asprintf("%s/%s", clone_dir, j->name);
+        rc = xl_run_log_resource(rn->run, j, true, "clone", a->clone_path);
+        if (rc)
+            goto fail;
+    }
+    rc = xl_run_log_resource(rn->run, j, true, "domain", j->name);
     a->domain_journalled = !rc;
     if (!rc)
         rc = xl_run_log_job(rn->run, j, "provisioning", -1, NULL);
@@ -447,7 +405,8 @@ static int job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
         goto fail;
     }
     a->have_res = true;
-collect:
+    json_object_put(po);
+    po = NULL;
     {
         struct xl_collect_domain d = {
             .domid = a->domid,
@@ -468,15 +427,15 @@ collect:
     if (rc)
         goto fail;
     show(rn, j, "running", 0, NULL);
-    return XL_OK;
+    return;
 fail:
+    json_object_put(po);
     {
         xl_autofree char *why = xl_strdup(xl_error_message());
 
         a->finished = true;
         a->ok = false;
         snprintf(a->reason, sizeof(a->reason), "%s", why);
-        return XL_OK;
     }
 }
 
@@ -577,9 +536,7 @@ int xl_runner_run(struct xl_run *run, const struct xl_runner_opts *o)
         while (!stop_signal && nr_active(&rn) < o->parallel && (j = next_pending(&rn))) {
             for (i = 0; i < o->parallel && rn.act[i].job; i++)
                 ;
-            rc = job_start(&rn, &rn.act[i], j);
-            if (rc)
-                goto stop;
+            job_start(&rn, &rn.act[i], j);
         }
         if (nr_active(&rn) == 0 || stop_signal)
             break;

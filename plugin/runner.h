@@ -11,7 +11,7 @@
 enum xl_progress_mode { XL_PROGRESS_AUTO, XL_PROGRESS_TTY, XL_PROGRESS_PLAIN, XL_PROGRESS_JSON };
 
 struct xl_runner_opts {
-    const char *backend;        /* "libxl" or "libvirt" */
+    const char *backend;        /* a name from the backend registry (backend.h) */
     const char *uri;            /* libvirt URI; NULL: xen:///system */
     const char *virt_type;      /* libvirt <domain type>; "test" for test:/// */
     const char *base;           /* registered base name; NULL: from the spec */

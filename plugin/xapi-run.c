@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "base.h"
 #include "json-util.h"
 #include "runstore.h"
@@ -60,8 +61,10 @@ static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     char *end = NULL;
     long p;
 
-    if (backend && strcmp(backend, "libxl") != 0 && strcmp(backend, "libvirt") != 0 && strcmp(backend, "xapi") != 0)
-        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use xapi, libxl or libvirt", backend);
+    if (backend && !xl_backend_find(backend)) {
+        xl_error_clear();
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use %s", backend, xl_backend_list());
+    }
     /* A caller's URI is opened as root by libvirt (qemu+ext runs a command):
      * only the ones the administrator listed. */
     if (uri && !xl_uri_admin_listed(uri))
@@ -74,7 +77,8 @@ static int check_options(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
         if (!*parallel || *end || errno || p < 1 || p > 64)
             return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "parallel", "\"%s\" must be 1 to 64", parallel);
     }
-    if (base) {
+    /* A toolstack that clones on its own storage takes its own reference. */
+    if (base && !xl_backend_has(backend ? backend : xl_backend_default(), XL_BACKEND_CLONES_BASE)) {
         struct xl_base b;
         int rc = xl_base_load(base, &b);
 

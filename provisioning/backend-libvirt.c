@@ -4,7 +4,8 @@
 #include <libvirt/virterror.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backend-drivers.h"
+#include "domxml.h"
 #include "uri-policy.h"
 #include "xl-util.h"
 
@@ -86,24 +87,63 @@ static int lv_free_memory(struct xl_backend *be, uint64_t *kib_r)
     return XL_OK;
 }
 
-static int lv_create_paused(struct xl_backend *be, const struct xl_domain_desc *d)
+static bool is_xml(const char *path)
+{
+    size_t n = strlen(path);
+
+    return n > 4 && strcmp(path + n - 4, ".xml") == 0;
+}
+
+/* The template is a domain XML file, edited with libxml2. */
+static int lv_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r, uint64_t *memory_kib_r)
+{
+    struct xl_domain_spec spec = *s;
+    int rc;
+
+    if (!s->template)
+        return xl_error(XL_ERR_INVAL, "clone %s: the libvirt backend needs a domain XML template", s->name);
+    if (!is_xml(s->template))
+        return xl_error(XL_ERR_INVAL, "%s: the libvirt backend needs a domain XML template", s->template);
+    /* The test driver only knows its own domain type. */
+    if (!spec.virt_type && be->uri && strncmp(be->uri, "test:", 5) == 0)
+        spec.virt_type = "test";
+    rc = xl_domxml_from_template(s->template, &spec, config_r);
+    if (rc)
+        return rc;
+    *memory_kib_r = s->memory_kib;
+    be->prepared = xl_strdup(*config_r);
+    return XL_OK;
+}
+
+static void lv_discard(struct xl_backend *be)
+{
+    free(be->prepared);
+    be->prepared = NULL;
+}
+
+static int lv_check_uri(const char *uri)
+{
+    return xl_uri_check(uri, xl_uri_policy_flags());
+}
+
+static int lv_create_paused(struct xl_backend *be, const char *name)
 {
     struct lv_priv *p = P(be);
 
-    if (!d->xml)
-        return xl_error(XL_ERR_INVAL, "libvirt: no domain XML for %s", d->name);
-    p->dom = virDomainDefineXML(p->conn, d->xml);
+    if (!be->prepared)
+        return xl_error(XL_ERR_INVAL, "libvirt: no domain XML for %s", name);
+    p->dom = virDomainDefineXML(p->conn, be->prepared);
     if (!p->dom)
-        return lv_err("define", d->name);
+        return lv_err("define", name);
     be->defined = true;
     if (virDomainCreateWithFlags(p->dom, VIR_DOMAIN_START_PAUSED) < 0) {
         /* The test driver cannot start paused; start and pause at once
          * there. Xen's libxl driver can, so no guest code runs early. */
         if (virGetLastErrorCode() != VIR_ERR_INVALID_ARG || virDomainCreate(p->dom) < 0)
-            return lv_err("start", d->name);
+            return lv_err("start", name);
         be->created = true;
         if (virDomainSuspend(p->dom) < 0)
-            return lv_err("pause", d->name);
+            return lv_err("pause", name);
         return XL_OK;
     }
     be->created = true;
@@ -173,6 +213,10 @@ static int lv_domid(struct xl_backend *be, uint32_t *domid_r)
 
 const struct xl_backend_ops xl_backend_libvirt_ops = {
     .name = "libvirt",
+    .flags = XL_BACKEND_TAKES_URI,
+    .check_uri = lv_check_uri,
+    .prepare = lv_prepare,
+    .discard = lv_discard,
     .open = lv_open,
     .close = lv_close,
     .free_memory = lv_free_memory,

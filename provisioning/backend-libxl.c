@@ -7,7 +7,8 @@
 #include <unistd.h>
 #include <xentoollog.h>
 
-#include "backend.h"
+#include "backend-drivers.h"
+#include "domcfg.h"
 #include "xl-util.h"
 
 struct xlx_priv {
@@ -88,22 +89,65 @@ static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
 #define CREATE_ATTEMPTS 3
 static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 5, 15 };
 
-static int xlx_create_paused(struct xl_backend *be, const struct xl_domain_desc *d)
+static bool is_xml(const char *path)
+{
+    size_t n = strlen(path);
+
+    return n > 4 && strcmp(path + n - 4, ".xml") == 0;
+}
+
+/* The template is an xl.cfg file, read with libxlutil as xl reads it. */
+static int xlx_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r, uint64_t *memory_kib_r)
+{
+    libxl_domain_config *cfg;
+    int rc;
+
+    if (!s->template)
+        return xl_error(XL_ERR_INVAL, "clone %s: the libxl backend needs an xl.cfg template", s->name);
+    if (is_xml(s->template))
+        return xl_error(XL_ERR_INVAL, "%s: the libxl backend needs an xl.cfg template", s->template);
+    cfg = xl_calloc(1, sizeof(*cfg));
+    rc = xl_domcfg_from_xlcfg(s->template, s, cfg);
+    if (!rc)
+        rc = xl_domcfg_to_json(cfg, config_r);
+    if (rc) {
+        libxl_domain_config_dispose(cfg);
+        free(cfg);
+        return rc;
+    }
+    *memory_kib_r = cfg->b_info.target_memkb;
+    be->prepared = cfg;
+    return XL_OK;
+}
+
+static void xlx_discard(struct xl_backend *be)
+{
+    libxl_domain_config *cfg = be->prepared;
+
+    if (!cfg)
+        return;
+    libxl_domain_config_dispose(cfg);
+    free(cfg);
+    be->prepared = NULL;
+}
+
+static int xlx_create_paused(struct xl_backend *be, const char *name)
 {
     struct xlx_priv *p = P(be);
+    libxl_domain_config *cfg = be->prepared;
     uint32_t domid = INVALID_DOMID;
     int r = 0, attempt;
 
-    if (!d->libxl_cfg)
-        return xl_error(XL_ERR_INVAL, "libxl: no domain config for %s", d->name);
+    if (!cfg)
+        return xl_error(XL_ERR_INVAL, "libxl: no domain config for %s", name);
     for (attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
         domid = INVALID_DOMID;
         /* libxl leaves a new domain paused; xl unpauses it unless -p. */
-        r = libxl_domain_create_new(p->ctx, d->libxl_cfg, &domid, NULL, NULL);
+        r = libxl_domain_create_new(p->ctx, cfg, &domid, NULL, NULL);
         if (r != ERROR_FAIL || attempt == CREATE_ATTEMPTS)
             break;
         fprintf(stderr, "xenlab: libxl: creating %s failed (libxl error %d, which a hotplug script timing "
-                "out also gives), attempt %d of %d; retrying in %u s\n", d->name, r, attempt,
+                "out also gives), attempt %d of %d; retrying in %u s\n", name, r, attempt,
                 CREATE_ATTEMPTS, create_backoff_s[attempt - 1]);
         sleep(create_backoff_s[attempt - 1]);
     }
@@ -114,9 +158,9 @@ static int xlx_create_paused(struct xl_backend *be, const struct xl_domain_desc 
     if (r == ERROR_FAIL)
         return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d) %d times: libxl's messages "
                         "above say which step (a hotplug script timing out under a slow dom0 is the usual one)",
-                        d->name, r, CREATE_ATTEMPTS);
+                        name, r, CREATE_ATTEMPTS);
     if (r)
-        return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d)", d->name, r);
+        return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d)", name, r);
     r = libxl_evenable_domain_death(p->ctx, domid, 0, &p->death);
     if (r)
         return xlx_err(r, "watching", domid);
@@ -208,6 +252,9 @@ static int xlx_wait_death(struct xl_backend *be, double timeout_s)
 
 const struct xl_backend_ops xl_backend_libxl_ops = {
     .name = "libxl",
+    .flags = 0,
+    .prepare = xlx_prepare,
+    .discard = xlx_discard,
     .open = xlx_open,
     .close = xlx_close,
     .free_memory = xlx_free_memory,

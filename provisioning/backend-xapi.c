@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend-xapi.h"
-#include "backend.h"
+#include "backend-drivers.h"
+#include "json-util.h"
 #include "xe-argv.h"
 #include "xl-spawn.h"
 #include "xl-util.h"
@@ -18,6 +18,16 @@
 #define XE_TIMEOUT_S 600
 #define XE_MAX_OUT (64 * 1024)
 #define INVENTORY "/etc/xensource-inventory"
+
+/* XenServer / XCP-ng create domains from VMs: the base is a halted VM (or
+ * template) that is cloned on its SR, then sized and started through xe. */
+struct xapi_domain {
+    char *base_vm;            /* uuid of the VM or template to clone */
+    unsigned vcpus;           /* 0: keep the base's */
+    uint64_t memory_bytes;    /* 0: keep the base's */
+    uint64_t disk_bytes;      /* first disk grown to this; 0: keep */
+    char *plan;               /* plan JSON for xenstore-data, or NULL */
+};
 
 struct xapi_priv {
     char *uuid;       /* the VM this backend made or attached */
@@ -224,17 +234,64 @@ static int grow_disk(struct xl_backend *be, uint64_t bytes)
     return xe(&a, NULL);
 }
 
-static int xapi_create_paused(struct xl_backend *be, const struct xl_domain_desc *d)
+static void xapi_discard(struct xl_backend *be)
 {
-    const struct xl_xapi_desc *x = d->xapi;
+    struct xapi_domain *x = be->prepared;
+
+    if (!x)
+        return;
+    free(x->base_vm);
+    free(x->plan);
+    free(x);
+    be->prepared = NULL;
+}
+
+/* Nothing to parse: the base VM is the configuration. The text is what the
+ * xe calls will set, as JSON. */
+static int xapi_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r,
+                        uint64_t *memory_kib_r)
+{
+    struct xapi_domain *x;
+    json_object *o;
+
+    if (!s->base_ref || !is_uuid(s->base_ref))
+        return xl_error(XL_ERR_INVAL, "xapi: %s: give the base VM's uuid", s->name);
+    if (s->payload_path)
+        return xl_error(XL_ERR_INVAL, "xapi: %s: the clone lives on the base's SR; a dom0 payload disk cannot "
+                        "be attached", s->name);
+    x = xl_calloc(1, sizeof(*x));
+    x->base_vm = xl_strdup(s->base_ref);
+    x->vcpus = s->vcpus;
+    x->memory_bytes = s->memory_kib * 1024;
+    x->disk_bytes = s->disk_bytes;
+    x->plan = s->plan ? xl_strdup(s->plan) : NULL;
+    be->prepared = x;
+    o = json_object_new_object();
+    xl_json_add(o, "name", xl_json_str(s->name));
+    xl_json_add(o, "base_vm", xl_json_str(x->base_vm));
+    if (x->vcpus)
+        xl_json_add(o, "vcpus", json_object_new_int64(x->vcpus));
+    if (x->memory_bytes)
+        xl_json_add(o, "memory_bytes", json_object_new_int64((int64_t)x->memory_bytes));
+    if (x->disk_bytes)
+        xl_json_add(o, "disk_bytes", json_object_new_int64((int64_t)x->disk_bytes));
+    *config_r = xl_strdup(xl_json_pretty(o));
+    json_object_put(o);
+    *memory_kib_r = s->memory_kib;
+    return XL_OK;
+}
+
+static int xapi_create_paused(struct xl_backend *be, const char *name)
+{
+    const struct xapi_domain *x = be->prepared;
     struct xapi_priv *p = P(be);
     struct xl_argv a;
     int rc;
 
-    if (!x || !x->base_vm || !is_uuid(x->base_vm))
-        return xl_error(XL_ERR_INVAL, "xapi: %s: give the base VM's uuid", d->name);
+    if (!x)
+        return xl_error(XL_ERR_INVAL, "xapi: no prepared domain for %s", name);
     xl_argv_init(&a);
-    xl_xe_argv_clone(&a, x->base_vm, d->name);
+    xl_xe_argv_clone(&a, x->base_vm, name);
     rc = xe(&a, &p->uuid);
     if (rc)
         return rc;
@@ -368,6 +425,9 @@ static int xapi_attach(struct xl_backend *be, const char *name)
 
 const struct xl_backend_ops xl_backend_xapi_ops = {
     .name = "xapi",
+    .flags = XL_BACKEND_CLONES_BASE | XL_BACKEND_PLAN_IN_CONFIG | XL_BACKEND_TAKES_URI,
+    .prepare = xapi_prepare,
+    .discard = xapi_discard,
     .open = xapi_open,
     .close = xapi_close,
     .free_memory = xapi_free_memory,

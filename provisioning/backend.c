@@ -1,24 +1,97 @@
 #include "backend.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "backend-drivers.h"
 #include "xl-util.h"
+
+/* The first is the default. */
+static const struct xl_backend_ops *const drivers[] = {
+#ifdef XL_HAVE_LIBXL
+    &xl_backend_libxl_ops,
+#endif
+#ifdef XL_HAVE_LIBVIRT
+    &xl_backend_libvirt_ops,
+#endif
+#ifdef XL_HAVE_XAPI
+    &xl_backend_xapi_ops,
+#endif
+    NULL,
+};
+
+#define NR_DRIVERS (sizeof(drivers) / sizeof(drivers[0]) - 1)
+
+const char *xl_backend_list(void)
+{
+    static char list[64];
+    size_t i, n = 0;
+
+    if (list[0])
+        return list;
+    if (!NR_DRIVERS)
+        return "none (this build has no backend)";
+    for (i = 0; i < NR_DRIVERS; i++)
+        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i == 0 ? "" : i + 1 == NR_DRIVERS ? " or " : ", ",
+                              drivers[i]->name);
+    return list;
+}
+
+const struct xl_backend_ops *xl_backend_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < NR_DRIVERS; i++)
+        if (strcmp(drivers[i]->name, name) == 0)
+            return drivers[i];
+    xl_error(XL_ERR_INVAL, "backend \"%s\": this build has %s", name, xl_backend_list());
+    return NULL;
+}
+
+const char *xl_backend_default(void)
+{
+    return NR_DRIVERS ? drivers[0]->name : "libxl";
+}
+
+bool xl_backend_has(const char *name, unsigned flag)
+{
+    size_t i;
+
+    for (i = 0; i < NR_DRIVERS; i++)
+        if (strcmp(drivers[i]->name, name) == 0)
+            return drivers[i]->flags & flag;
+    return false;
+}
+
+int xl_backend_check_uri(const char *name, const char *uri)
+{
+    const struct xl_backend_ops *ops = xl_backend_find(name);
+
+    if (!ops)
+        return XL_ERR_INVAL;
+    if (!uri || !ops->check_uri)
+        return XL_OK;
+    return ops->check_uri(uri);
+}
+
+int xl_backend_select(struct xl_backend *be, const char *name, const char *uri)
+{
+    memset(be, 0, sizeof(*be));
+    be->ops = xl_backend_find(name);
+    if (!be->ops)
+        return XL_ERR_INVAL;
+    if (uri)
+        be->uri = xl_strdup(uri);
+    return XL_OK;
+}
 
 int xl_backend_open(struct xl_backend *be, const char *name, const char *uri)
 {
     int rc;
 
-    memset(be, 0, sizeof(*be));
-    if (strcmp(name, "libxl") == 0)
-        be->ops = &xl_backend_libxl_ops;
-    else if (strcmp(name, "libvirt") == 0)
-        be->ops = &xl_backend_libvirt_ops;
-    else if (strcmp(name, "xapi") == 0)
-        be->ops = &xl_backend_xapi_ops;
-    else
-        return xl_error(XL_ERR_INVAL, "backend \"%s\": use libxl, libvirt or xapi", name);
-    if (uri)
-        be->uri = xl_strdup(uri);
+    rc = xl_backend_select(be, name, uri);
+    if (rc)
+        return rc;
     rc = be->ops->open(be, uri);
     if (rc) {
         free(be->uri);
@@ -27,11 +100,28 @@ int xl_backend_open(struct xl_backend *be, const char *name, const char *uri)
     return rc;
 }
 
+int xl_backend_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r,
+                       uint64_t *memory_kib_r)
+{
+    uint64_t kib = 0;
+    int rc;
+
+    if (be->prepared)
+        be->ops->discard(be);
+    rc = be->ops->prepare(be, s, config_r, &kib);
+    if (memory_kib_r)
+        *memory_kib_r = kib;
+    return rc;
+}
+
 void xl_backend_close(struct xl_backend *be)
 {
     if (!be->ops)
         return;
-    be->ops->close(be);
+    if (be->prepared)
+        be->ops->discard(be);
+    if (be->priv)
+        be->ops->close(be);
     free(be->uri);
     memset(be, 0, sizeof(*be));
 }
@@ -60,12 +150,12 @@ int xl_backend_cleanup(struct xl_backend *be)
     return rc;
 }
 
-int xl_backend_start(struct xl_backend *be, const struct xl_domain_desc *d, xl_plan_hook hook, void *arg)
+int xl_backend_start(struct xl_backend *be, const char *name, xl_plan_hook hook, void *arg)
 {
     uint32_t domid = 0;
     int rc;
 
-    rc = be->ops->create_paused(be, d);
+    rc = be->ops->create_paused(be, name);
     if (rc)
         goto fail;
     if (hook) {
@@ -80,7 +170,7 @@ int xl_backend_start(struct xl_backend *be, const struct xl_domain_desc *d, xl_p
         goto fail;
     return XL_OK;
 fail:
-    rc = xl_error_prefix(rc, "%s: domain %s", be->ops->name, d->name);
+    rc = xl_error_prefix(rc, "%s: domain %s", be->ops->name, name);
     /* Keep the first error: it says why; cleanup failures come second. */
     {
         char *why = xl_strdup(xl_error_message());

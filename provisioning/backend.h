@@ -1,31 +1,51 @@
-/* One small interface over the toolstacks that create domains: libxl
- * (direct) and libvirt (any URI). A backend object holds one connection and
- * at most one domain, the clone it created. */
+/* One small interface over the toolstacks that create domains. A backend
+ * is a driver: it owns its configuration format, its validation and its
+ * connection; nothing outside provisioning/backend*.c names one. A backend
+ * object holds one connection, at most one prepared configuration and at
+ * most one domain, the clone it created. */
 #pragma once
 
-#include <libxl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-struct xl_backend;
-struct xl_xapi_desc;
+#include "domain-spec.h"
 
-/* What a backend needs to create the domain; each uses its own field. */
-struct xl_domain_desc {
-    const char *name;
-    libxl_domain_config *libxl_cfg;   /* libxl */
-    const char *xml;                  /* libvirt */
-    const struct xl_xapi_desc *xapi;  /* xapi (backend-xapi.h) */
+struct xl_backend;
+
+/* What a backend is, for the generic code to ask instead of its name. */
+enum {
+    /* The toolstack clones the base itself (on its own storage): dom0 makes
+     * no disk, no payload disk and no clone directory, and the base is the
+     * toolstack's reference, not a registered xenlab base. */
+    XL_BACKEND_CLONES_BASE = 1u << 0,
+    /* The plan travels in the domain's own configuration; dom0 does not
+     * write it into the paused domain's XenStore home. */
+    XL_BACKEND_PLAN_IN_CONFIG = 1u << 1,
+    /* It takes a connection URI (--uri). */
+    XL_BACKEND_TAKES_URI = 1u << 2,
 };
 
 struct xl_backend_ops {
     const char *name;
+    unsigned flags;
+    /* Refuses a URI before anything connects; NULL: any URI the backend's
+     * open accepts. */
+    int (*check_uri)(const char *uri);
     int (*open)(struct xl_backend *be, const char *uri);
     void (*close)(struct xl_backend *be);
+    /* Builds and validates the domain's configuration from s; creates
+     * nothing and needs no connection. *config_r (caller frees) is the
+     * configuration as text, for --dry-run and the clone record; its memory
+     * in *memory_kib_r (0 if unknown). The result is kept for create_paused. */
+    int (*prepare)(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r,
+                   uint64_t *memory_kib_r);
+    /* Forgets what prepare kept. */
+    void (*discard)(struct xl_backend *be);
     /* Free host memory in KiB, for the preflight. */
     int (*free_memory)(struct xl_backend *be, uint64_t *kib_r);
-    /* Creates (defines and starts) the domain paused. */
-    int (*create_paused)(struct xl_backend *be, const struct xl_domain_desc *d);
+    /* Creates (defines and starts) the prepared domain paused. */
+    int (*create_paused)(struct xl_backend *be, const char *name);
     int (*unpause)(struct xl_backend *be);
     int (*set_vcpus)(struct xl_backend *be, unsigned vcpus);
     int (*set_memory)(struct xl_backend *be, uint64_t kib);
@@ -42,28 +62,47 @@ struct xl_backend_ops {
 
 struct xl_backend {
     const struct xl_backend_ops *ops;
-    void *priv;
+    void *priv;                 /* the connection, while open */
+    void *prepared;             /* prepare's result, until discard */
     char *uri;
     bool created;      /* a domain exists that cleanup must destroy */
     bool defined;      /* a definition exists that cleanup must undefine */
 };
 
-extern const struct xl_backend_ops xl_backend_libxl_ops;
-extern const struct xl_backend_ops xl_backend_libvirt_ops;
-extern const struct xl_backend_ops xl_backend_xapi_ops;
+/* The registry: the backends this build has (meson options libxl, libvirt,
+ * xapi). NULL, with an error naming the ones there are, for any other name. */
+const struct xl_backend_ops *xl_backend_find(const char *name);
+/* The backend used when none is named: libxl if built, else the first. */
+const char *xl_backend_default(void);
+/* "libxl, libvirt or xapi", as built. */
+const char *xl_backend_list(void);
+bool xl_backend_has(const char *name, unsigned flag);
+/* The backend's URI check (and a refusal if it takes no URI). */
+int xl_backend_check_uri(const char *name, const char *uri);
 
-/* "libxl", "libvirt" or "xapi"; uri may be NULL (libvirt: xen:///system;
- * xapi: a host uuid, else this host). */
+/* Picks the backend and keeps the URI, without connecting: enough for
+ * prepare (a dry run). */
+int xl_backend_select(struct xl_backend *be, const char *name, const char *uri);
+/* Selects and connects; uri may be NULL (libvirt: xen:///system; xapi: this host). */
 int xl_backend_open(struct xl_backend *be, const char *name, const char *uri);
+/* Disconnects and forgets everything, prepared configuration included. */
 void xl_backend_close(struct xl_backend *be);
+
+static inline bool xl_backend_is(const struct xl_backend *be, unsigned flag)
+{
+    return be->ops && (be->ops->flags & flag);
+}
+
+int xl_backend_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r,
+                       uint64_t *memory_kib_r);
 
 /* Called with the new domain's id while it is paused: dom0 writes the plan
  * into its XenStore home here, before the guest can look. */
 typedef int (*xl_plan_hook)(struct xl_backend *be, uint32_t domid, void *arg);
 
-/* create paused -> hook -> unpause; on any failure the
+/* create the prepared domain paused -> hook -> unpause; on any failure the
  * domain is destroyed and undefined, so nothing is left behind. */
-int xl_backend_start(struct xl_backend *be, const struct xl_domain_desc *d, xl_plan_hook hook, void *arg);
+int xl_backend_start(struct xl_backend *be, const char *name, xl_plan_hook hook, void *arg);
 
 /* Attaches to the domain called name, so that xl_backend_cleanup removes it. */
 int xl_backend_attach(struct xl_backend *be, const char *name);

@@ -255,7 +255,7 @@ static void set_disk(libxl_device_disk *d, const char *target, const char *fmt, 
     d->readwrite = readwrite;
 }
 
-static int apply_overrides(const char *path, const struct xl_domain_overrides *ov, libxl_domain_config *cfg)
+static int apply_overrides(const char *path, const struct xl_domain_spec *ov, libxl_domain_config *cfg)
 {
     libxl_domain_build_info *bi = &cfg->b_info;
     unsigned vcpus, maxv;
@@ -305,7 +305,7 @@ static int apply_overrides(const char *path, const struct xl_domain_overrides *o
     return XL_OK;
 }
 
-int xl_domcfg_from_xlcfg(const char *path, const struct xl_domain_overrides *ov, libxl_domain_config *cfg)
+int xl_domcfg_from_xlcfg(const char *path, const struct xl_domain_spec *ov, libxl_domain_config *cfg)
 {
     XLU_Config *c = NULL;
     FILE *report = NULL;

@@ -115,8 +115,7 @@ static void set_disk(xmlNodePtr disk, const char *dev, const char *path, const c
         child(disk, "readonly", 1);
 }
 
-int xl_domxml_from_template(const char *path, const struct xl_domain_overrides *ov, const char *virt_type,
-                            char **xml_r)
+int xl_domxml_from_template(const char *path, const struct xl_domain_spec *ov, char **xml_r)
 {
     xl_autofree char *text = NULL;
     xmlDocPtr doc = NULL;
@@ -144,8 +143,8 @@ int xl_domxml_from_template(const char *path, const struct xl_domain_overrides *
         rc = xl_error(XL_ERR_INVAL, "%s: the root element must be <domain>", path);
         goto out;
     }
-    if (virt_type)
-        xmlSetProp(root, BAD_CAST "type", BAD_CAST virt_type);
+    if (ov->virt_type)
+        xmlSetProp(root, BAD_CAST "type", BAD_CAST ov->virt_type);
     if (ov->name)
         set_text(child_at(root, "name", NULL), ov->name);
     /* A template's uuid would clash between clones: libvirt makes one. */

@@ -8,8 +8,6 @@
 
 #include "base.h"
 #include "clone-record.h"
-#include "domcfg.h"
-#include "domxml.h"
 #include "fsutil.h"
 #include "grow.h"
 #include "preflight.h"
@@ -35,40 +33,62 @@ char *xl_clone_default_dir(void)
     return xl_asprintf("%s/clones", xl_state_dir());
 }
 
-static bool is_xml(const char *path)
+/* The domain as the backend is to make it, from the request and the base. */
+static void domain_spec(const struct xl_clone_req *req, const char *template, const struct xl_base *b,
+                        const struct xl_clone_result *res, struct xl_domain_spec *s)
 {
-    size_t n = strlen(path);
-
-    return n > 4 && strcmp(path + n - 4, ".xml") == 0;
+    memset(s, 0, sizeof(*s));
+    s->name = req->name;
+    s->template = template;
+    s->vcpus = req->vcpus;
+    s->memory_kib = req->memory_kib;
+    s->disk_path = res->disk;
+    s->disk_format = strcmp(b->info.format, "qcow2") == 0 ? "qcow2" : "raw";
+    s->payload_path = res->payload;
+    s->virt_type = req->virt_type;
+    s->plan = req->plan;
 }
 
-/* Builds the domain description for the backend before anything exists, so
- * a bad template costs nothing. */
-static int build_config(const struct xl_clone_req *req, const char *template, const char *backend,
-                        const struct xl_base *b, struct xl_clone_result *res, libxl_domain_config *cfg,
-                        bool *have_cfg)
+static int preflight_memory(const struct xl_clone_req *req, struct xl_backend *be, uint64_t cfg_kib)
 {
-    struct xl_domain_overrides ov = {
-        .name = req->name,
-        .vcpus = req->vcpus,
-        .memory_kib = req->memory_kib,
-        .disk_path = res->disk,
-        .disk_format = strcmp(b->info.format, "qcow2") == 0 ? "qcow2" : "raw",
-        .payload_path = res->payload,
-    };
+    uint64_t free_kib = 0, need_kib = req->memory_kib ? req->memory_kib : cfg_kib;
     int rc;
 
-    if (strcmp(backend, "libvirt") == 0) {
-        if (!is_xml(template))
-            return xl_error(XL_ERR_INVAL, "%s: the libvirt backend needs a domain XML template", template);
-        return xl_domxml_from_template(template, &ov, req->virt_type, &res->config);
-    }
-    if (is_xml(template))
-        return xl_error(XL_ERR_INVAL, "%s: the libxl backend needs an xl.cfg template", template);
-    *have_cfg = true;
-    rc = xl_domcfg_from_xlcfg(template, &ov, cfg);
+    rc = be->ops->free_memory(be, &free_kib);
     if (!rc)
-        rc = xl_domcfg_to_json(cfg, &res->config);
+        rc = xl_preflight_memory(be->ops->name, need_kib, free_kib);
+    return rc;
+}
+
+/* A toolstack that clones the base on its own storage (xapi): dom0 makes no
+ * disk and no directory; the base is the toolstack's own reference. */
+static int provision_in_toolstack(const struct xl_clone_req *req, struct xl_backend *be,
+                                  struct xl_clone_result *res)
+{
+    struct xl_domain_spec s = {
+        .name = req->name,
+        .base_ref = req->base,
+        .vcpus = req->vcpus,
+        .memory_kib = req->memory_kib,
+        .disk_bytes = req->disk_size,
+        .virt_type = req->virt_type,
+        .plan = req->plan,
+    };
+    uint64_t cfg_kib = 0;
+    int rc;
+
+    if (req->npayload)
+        return xl_error(XL_ERR_INVAL, "clone %s: the %s backend clones on its own storage: no payload disk",
+                        req->name, be->ops->name);
+    if (req->no_domain)
+        return xl_error(XL_ERR_INVAL, "clone %s: the %s backend makes no disks without a domain", req->name,
+                        be->ops->name);
+    rc = xl_backend_prepare(be, &s, &res->config, &cfg_kib);
+    if (rc || req->dry_run)
+        return rc;
+    rc = preflight_memory(req, be, cfg_kib);
+    if (!rc)
+        rc = xl_backend_start(be, req->name, req->hook, req->hook_arg);
     return rc;
 }
 
@@ -90,12 +110,11 @@ static uint64_t disk_need(const struct xl_base *b, const struct xl_clone_req *re
 
 int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, struct xl_clone_result *res)
 {
-    const char *backend = be ? be->ops->name : "libxl";
-    libxl_domain_config cfg;
-    bool have_cfg = false, made_dir = false, made_disk = false, made_payload = false;
+    bool made_dir = false, made_disk = false, made_payload = false;
+    struct xl_domain_spec ds;
     struct xl_base b;
     const char *template;
-    uint64_t size;
+    uint64_t size, cfg_kib = 0;
     int rc;
 
     xl_clone_result_init(res);
@@ -103,8 +122,10 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
     rc = xl_name_check("clone name", req->name);
     if (rc)
         return rc;
-    if (!req->dry_run && !req->no_domain && !be)
+    if (!req->no_domain && (!be || !be->ops))
         return xl_error(XL_ERR_INVAL, "clone %s: no backend", req->name);
+    if (be && xl_backend_is(be, XL_BACKEND_CLONES_BASE))
+        return provision_in_toolstack(req, be, res);
     rc = xl_base_load(req->base, &b);
     if (!rc)
         rc = xl_base_verify(&b);
@@ -137,7 +158,8 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
             rc = xl_error(XL_ERR_INVAL, "clone %s: base %s has no template; give --template", req->name, b.name);
             goto out;
         }
-        rc = build_config(req, template, backend, &b, res, &cfg, &have_cfg);
+        domain_spec(req, template, &b, res, &ds);
+        rc = xl_backend_prepare(be, &ds, &res->config, &cfg_kib);
         if (rc)
             goto out;
     }
@@ -148,14 +170,8 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
         goto out;
     }
     /* Preflight: nothing exists yet. */
-    if (be && !req->no_domain) {
-        uint64_t free_kib = 0, need_kib = req->memory_kib;
-
-        if (!need_kib && have_cfg)
-            need_kib = cfg.b_info.target_memkb;
-        rc = be->ops->free_memory(be, &free_kib);
-        if (!rc)
-            rc = xl_preflight_memory(backend, need_kib, free_kib);
+    if (!req->no_domain) {
+        rc = preflight_memory(req, be, cfg_kib);
         if (rc)
             goto out;
     }
@@ -196,14 +212,11 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
             goto out;
         made_payload = true;
     }
-    rc = xl_clone_record_write(req, &b, req->no_domain ? NULL : backend, size, res);
+    rc = xl_clone_record_write(req, &b, req->no_domain ? NULL : be->ops->name, size, res);
     if (rc)
         goto out;
-    if (!req->no_domain) {
-        struct xl_domain_desc d = { .name = req->name, .libxl_cfg = have_cfg ? &cfg : NULL, .xml = res->config };
-
-        rc = xl_backend_start(be, &d, req->hook, req->hook_arg);
-    }
+    if (!req->no_domain)
+        rc = xl_backend_start(be, req->name, req->hook, req->hook_arg);
 out:
     if (rc && made_dir) {
         xl_autofree char *rec = xl_asprintf("%s/%s", res->dir, XL_CLONE_RECORD);
@@ -215,8 +228,6 @@ out:
             xl_clone_remove(res->disk, res->kind);
         rmdir(res->dir);
     }
-    if (have_cfg)
-        libxl_domain_config_dispose(&cfg);
     xl_base_dispose(&b);
     return rc;
 }

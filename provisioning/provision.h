@@ -16,7 +16,8 @@ struct xl_clone_req {
     const char *name;           /* clone and domain name */
     const char *dir;            /* clones live in dir/name/ */
     const char *template;       /* overrides the base's template */
-    const char *virt_type;      /* libvirt <domain type>, "test" for test:/// */
+    const char *virt_type;      /* libvirt <domain type>; test:/// URIs get "test" */
+    const char *plan;           /* plan JSON, for a backend that carries it in the domain's config */
     unsigned vcpus;             /* 0: the template's */
     uint64_t memory_kib;        /* 0: the template's */
     uint64_t disk_size;         /* 0: the base's size */
@@ -32,7 +33,7 @@ struct xl_clone_result {
     char *dir;
     char *disk;
     char *payload;
-    char *config;               /* libxl JSON or libvirt XML */
+    char *config;               /* the backend's configuration as text (libxl JSON, domain XML, ...) */
     enum xl_clone_kind kind;
     bool grown_offline;         /* partition + filesystem grown in dom0 */
     bool grow_in_guest;         /* left to the guest agent at first boot */
@@ -44,8 +45,10 @@ void xl_clone_result_dispose(struct xl_clone_result *r);
 /* $XENLAB_STATE_DIR/clones */
 char *xl_clone_default_dir(void);
 
-/* be may be NULL for dry_run or no_domain. On success with a domain, be
- * holds the created, running domain. */
+/* be is opened (or, for dry_run, selected) and may be NULL for no_domain.
+ * A backend that clones the base itself (XL_BACKEND_CLONES_BASE) takes the
+ * base as its own reference and makes no dom0 disks. On success with a
+ * domain, be holds the created, running domain. */
 int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, struct xl_clone_result *res);
 
 /* Where a caller (a run, from its journal) expects one of its clones. */

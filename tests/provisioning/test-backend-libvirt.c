@@ -39,27 +39,29 @@ static virDomainPtr lookup(struct xl_backend *be, const char *name)
     return virDomainLookupByName(observer, name);
 }
 
-static char *make_xml(const char *name, unsigned vcpus)
+/* Prepares name's domain from the shipped template, as provisioning does. */
+static int prepare(struct xl_backend *be, const char *name, unsigned vcpus)
 {
     const char *src = getenv("XENLAB_SRCDIR");
     xl_autofree char *tpl = xl_asprintf("%s/templates/debian-pv.xml", src ? src : ".");
-    struct xl_domain_overrides ov = {
-        .name = name, .vcpus = vcpus, .memory_kib = 1048576, .maxmem_kib = 2097152,
+    struct xl_domain_spec ov = {
+        .name = name, .template = tpl, .vcpus = vcpus, .memory_kib = 1048576, .maxmem_kib = 2097152,
         .disk_path = "/nonexistent/disk.img", .disk_format = "raw", .payload_path = "/nonexistent/payload.img",
     };
-    char *xml = NULL;
+    xl_autofree char *xml = NULL;
+    int rc;
 
-    if (xl_domxml_from_template(tpl, &ov, "test", &xml))
-        tap_diag("domxml: %s", xl_error_message());
-    return xml;
+    rc = xl_backend_prepare(be, &ov, &xml, NULL);
+    if (rc)
+        tap_diag("prepare: %s", xl_error_message());
+    else if (!strstr(xml, "type=\"test\"") && !strstr(xml, "type='test'"))
+        tap_diag("prepare: a test:/// URI did not make the domain type test");
+    return rc;
 }
 
 int main(void)
 {
     struct xl_backend be;
-    struct xl_domain_desc d = { .name = "clone-ok" };
-    xl_autofree char *xml = make_xml("clone-ok", 1);
-    xl_autofree char *xml2 = make_xml("clone-fail", 1);
     virDomainPtr dom;
     virDomainInfo info;
     uint64_t free_kib = 0;
@@ -75,8 +77,8 @@ int main(void)
     tap_ok(be.ops->free_memory(&be, &free_kib) == XL_OK && free_kib > 0, "free memory %llu KiB",
            (unsigned long long)free_kib);
 
-    d.xml = xml;
-    rc = xl_backend_start(&be, &d, hook_ok, NULL);
+    tap_ok(prepare(&be, "clone-ok", 1) == XL_OK, "prepare from templates/debian-pv.xml");
+    rc = xl_backend_start(&be, "clone-ok", hook_ok, NULL);
     tap_ok(rc == XL_OK, "define + start paused + hook + unpause (%s)", rc ? xl_error_message() : "ok");
     TAP_EQ_INT(hook_calls, 1, "plan hook ran once");
     tap_ok(be.ops->domid(&be, &domid) == XL_OK && domid > 0, "domid %u", domid);
@@ -99,9 +101,8 @@ int main(void)
 
     /* Failure midway: the plan hook fails after the domain exists. */
     xl_backend_open(&be, "libvirt", "test:///default");
-    d.name = "clone-fail";
-    d.xml = xml2;
-    rc = xl_backend_start(&be, &d, hook_fail, NULL);
+    prepare(&be, "clone-fail", 1);
+    rc = xl_backend_start(&be, "clone-fail", hook_fail, NULL);
     tap_ok(rc != XL_OK && strstr(xl_error_message(), "plan write refused"), "hook failure is reported: %s",
            xl_error_message());
     dom = lookup(&be, "clone-fail");
@@ -113,9 +114,9 @@ int main(void)
 
     /* Failure at define: invalid XML for libvirt leaves nothing either. */
     xl_backend_open(&be, "libvirt", "test:///default");
-    d.name = "clone-bad";
-    d.xml = "<domain type='test'><name>clone-bad</name><memory>x</memory></domain>";
-    rc = xl_backend_start(&be, &d, NULL, NULL);
+    /* The driver keeps its prepared XML as text; put a bad one in its place. */
+    be.prepared = xl_strdup("<domain type='test'><name>clone-bad</name><memory>x</memory></domain>");
+    rc = xl_backend_start(&be, "clone-bad", NULL, NULL);
     tap_ok(rc != XL_OK, "libvirt refuses bad XML: %s", xl_error_message());
     dom = lookup(&be, "clone-bad");
     tap_ok(!dom, "nothing defined");

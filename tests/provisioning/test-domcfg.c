@@ -11,7 +11,7 @@
 #include "tap.h"
 #include "xl-util.h"
 
-static const struct xl_domain_overrides arm = {
+static const struct xl_domain_spec arm = {
     .name = "vm2-r1",
     .vcpus = 2,
     .memory_kib = 2 * 1024 * 1024,
@@ -20,9 +20,9 @@ static const struct xl_domain_overrides arm = {
     .payload_path = "/var/lib/xenlab/clones/vm2-r1/payload.img",
 };
 
-static const struct xl_domain_overrides none = { 0 };
+static const struct xl_domain_spec none = { 0 };
 
-static const struct xl_domain_overrides qcow2_arm = {
+static const struct xl_domain_spec qcow2_arm = {
     .name = "q1", .vcpus = 4, .memory_kib = 524288, .disk_path = "/clones/q1/disk.qcow2", .disk_format = "qcow2",
 };
 
@@ -33,7 +33,7 @@ static char *src_path(const char *rel)
     return xl_asprintf("%s/%s", src ? src : ".", rel);
 }
 
-static void do_test_cfg(const char *in, const struct xl_domain_overrides *ov, const char *golden)
+static void do_test_cfg(const char *in, const struct xl_domain_spec *ov, const char *golden)
 {
     char *path = src_path(in), *json = NULL;
     libxl_domain_config cfg;
@@ -49,19 +49,21 @@ static void do_test_cfg(const char *in, const struct xl_domain_overrides *ov, co
     free(path);
 }
 
-static void do_test_xml(const char *in, const struct xl_domain_overrides *ov, const char *type, const char *golden)
+static void do_test_xml(const char *in, const struct xl_domain_spec *ov, const char *type, const char *golden)
 {
     char *path = src_path(in), *xml = NULL;
+    struct xl_domain_spec spec = *ov;
     int rc;
 
-    rc = xl_domxml_from_template(path, ov, type, &xml);
+    spec.virt_type = type;
+    rc = xl_domxml_from_template(path, &spec, &xml);
     if (tap_ok(rc == 0, "%s edits (%s)", in, rc ? xl_error_message() : "ok"))
         tap_golden(xml, golden, golden);
     free(xml);
     free(path);
 }
 
-static void do_test_cfg_error(const char *in, const struct xl_domain_overrides *ov, const char *want)
+static void do_test_cfg_error(const char *in, const struct xl_domain_spec *ov, const char *want)
 {
     char *path = src_path(in);
     libxl_domain_config cfg;

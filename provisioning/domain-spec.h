@@ -1,0 +1,23 @@
+/* What one clone's domain is to be, in no toolstack's terms. Each backend
+ * turns it into its own configuration: an xl.cfg template read with
+ * libxlutil (libxl), a domain XML template edited with libxml2 (libvirt),
+ * xe arguments (xapi). */
+#pragma once
+
+#include <stdint.h>
+
+struct xl_domain_spec {
+    const char *name;
+    const char *template;       /* xl.cfg or domain XML; unused where the base is a VM */
+    const char *base_ref;       /* the toolstack's own base (xapi: a VM uuid) */
+    unsigned vcpus;             /* 0: keep the template's */
+    unsigned maxvcpus;          /* 0: max(template's, vcpus) */
+    uint64_t memory_kib;        /* 0: keep */
+    uint64_t maxmem_kib;        /* 0: max(template's, memory) */
+    uint64_t disk_bytes;        /* a disk the toolstack clones grows to this; 0: keep */
+    const char *disk_path;      /* replaces the target of the xvda disk */
+    const char *disk_format;    /* "raw" or "qcow2" */
+    const char *payload_path;   /* added read-only as xvdb; NULL for none */
+    const char *virt_type;      /* libvirt <domain type>; NULL: the template's */
+    const char *plan;           /* plan JSON, for a backend that puts it in the domain's config */
+};
