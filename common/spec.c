@@ -7,13 +7,6 @@
 #include "size.h"
 #include "xl-util.h"
 
-void xl_trial_policy_default(struct xl_trial_policy *p)
-{
-    p->trials = 3;
-    p->max_trials = 3;
-    p->target_dev_pct = 0;
-}
-
 void xl_spec_init(struct xl_spec *s)
 {
     memset(s, 0, sizeof(*s));

@@ -72,4 +72,9 @@ json_object *xl_spec_to_json(const struct xl_spec *s);
 
 const struct xl_arm *xl_spec_find_arm(const struct xl_spec *s, const char *name);
 
-void xl_trial_policy_default(struct xl_trial_policy *p);
+static inline void xl_trial_policy_default(struct xl_trial_policy *p)
+{
+    p->trials = 3;
+    p->max_trials = 3;
+    p->target_dev_pct = 0;
+}

@@ -2,9 +2,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include "xl-util.h"
 
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629 table 3-7), or 0
  * if the bytes there are not one. */
@@ -88,8 +87,11 @@ char *xl_text_sanitise_dup(const char *s)
 {
     size_t n = strlen(s);
     /* Four output bytes per input byte at worst ("\xNN"). */
-    char *out = xl_malloc(4 * n + 1);
+    char *out = malloc(4 * n + 1);
 
+    /* As xl_malloc does; not called, since xl_error calls this file. */
+    if (!out)
+        abort();
     xl_text_sanitise(out, 4 * n + 1, s, n);
     return out;
 }

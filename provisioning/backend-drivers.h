@@ -2,7 +2,7 @@
  * driver's own file see these. */
 #pragma once
 
-#include "backend.h"
+struct xl_backend_ops;
 
 #ifdef XL_HAVE_LIBXL
 extern const struct xl_backend_ops xl_backend_libxl_ops;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend-drivers.h"
+#include "backend.h"
 #include "domxml.h"
 #include "uri-policy.h"
 #include "xl-util.h"

@@ -8,6 +8,7 @@
 #include <xentoollog.h>
 
 #include "backend-drivers.h"
+#include "backend.h"
 #include "domcfg.h"
 #include "xl-util.h"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend-drivers.h"
+#include "backend.h"
 #include "json-util.h"
 #include "xe-argv.h"
 #include "xl-spawn.h"

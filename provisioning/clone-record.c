@@ -19,26 +19,24 @@ void xl_clone_record_dispose(struct xl_clone_record *rec)
     xl_clone_record_init(rec);
 }
 
-int xl_clone_record_write(const struct xl_clone_req *req, const struct xl_base *b, const char *backend,
-                          uint64_t size, const struct xl_clone_result *res)
+int xl_clone_record_write(const struct xl_clone_made *m)
 {
-    xl_autofree char *path = xl_asprintf("%s/%s", res->dir, XL_CLONE_RECORD);
+    xl_autofree char *path = xl_asprintf("%s/%s", m->dir, XL_CLONE_RECORD);
     json_object *o = json_object_new_object();
     const char *text;
     int rc;
 
-    xl_json_add(o, "name", xl_json_str(req->name));
-    xl_json_add(o, "base", xl_json_str(b->name));
-    xl_json_add(o, "base_image", xl_json_str(b->image));
-    xl_json_add(o, "disk", xl_json_str(res->disk));
-    xl_json_add(o, "clone_kind", xl_json_str(xl_clone_kind_name(res->kind)));
-    xl_json_add(o, "disk_size", json_object_new_int64((int64_t)size));
-    /* The seed grew partition and filesystem by hand after boot; the agent
-     * does that now for images dom0 cannot grow offline. */
-    xl_json_add(o, "grow", xl_json_str(res->grown_offline ? "offline" : res->grow_in_guest ? "guest" : "none"));
-    if (res->payload)
-        xl_json_add(o, "payload", xl_json_str(res->payload));
-    xl_json_add(o, "backend", xl_json_str(backend ? backend : "none"));
+    xl_json_add(o, "name", xl_json_str(m->name));
+    xl_json_add(o, "base", xl_json_str(m->base));
+    xl_json_add(o, "base_image", xl_json_str(m->base_image));
+    xl_json_add(o, "disk", xl_json_str(m->disk));
+    xl_json_add(o, "clone_kind", xl_json_str(xl_clone_kind_name(m->kind)));
+    xl_json_add(o, "disk_size", json_object_new_int64((int64_t)m->size));
+    /* Who grows the partition and filesystem: dom0 offline, or the guest. */
+    xl_json_add(o, "grow", xl_json_str(m->grow));
+    if (m->payload)
+        xl_json_add(o, "payload", xl_json_str(m->payload));
+    xl_json_add(o, "backend", xl_json_str(m->backend ? m->backend : "none"));
     text = xl_json_pretty(o);
     rc = xl_write_file_atomic(path, text, strlen(text));
     json_object_put(o);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "provision.h"
+#include "clone.h"
 
 #define XL_CLONE_RECORD "clone.json"
 #define XL_CLONE_RECORD_MAX (64 * 1024)
@@ -22,9 +22,21 @@ struct xl_clone_record {
 void xl_clone_record_init(struct xl_clone_record *rec);
 void xl_clone_record_dispose(struct xl_clone_record *rec);
 
-/* Writes res->dir/clone.json once the clone's disks are complete. */
-int xl_clone_record_write(const struct xl_clone_req *req, const struct xl_base *b, const char *backend,
-                          uint64_t size, const struct xl_clone_result *res);
+/* What provisioning made, as the record keeps it. */
+struct xl_clone_made {
+    const char *name;
+    const char *base, *base_image;
+    const char *dir;            /* the clone's directory: the record goes there */
+    const char *disk;
+    enum xl_clone_kind kind;
+    uint64_t size;
+    const char *grow;           /* "offline", "guest" or "none" */
+    const char *payload;        /* NULL: none */
+    const char *backend;        /* NULL: no domain */
+};
+
+/* Writes m->dir/clone.json once the clone's disks are complete. */
+int xl_clone_record_write(const struct xl_clone_made *m);
 
 /* Parses text[0..len) (`what` names it in errors) as the record of the clone
  * `name` living in `dir` (clone dir + "/" + name, as the run spelt it). A

@@ -212,9 +212,18 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
             goto out;
         made_payload = true;
     }
-    rc = xl_clone_record_write(req, &b, req->no_domain ? NULL : be->ops->name, size, res);
-    if (rc)
-        goto out;
+    {
+        struct xl_clone_made m = {
+            .name = req->name, .base = b.name, .base_image = b.image, .dir = res->dir, .disk = res->disk,
+            .kind = res->kind, .size = size, .payload = res->payload,
+            .grow = res->grown_offline ? "offline" : res->grow_in_guest ? "guest" : "none",
+            .backend = req->no_domain ? NULL : be->ops->name,
+        };
+
+        rc = xl_clone_record_write(&m);
+        if (rc)
+            goto out;
+    }
     if (!req->no_domain)
         rc = xl_backend_start(be, req->name, req->hook, req->hook_arg);
 out:

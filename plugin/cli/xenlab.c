@@ -25,13 +25,6 @@ static const struct xl_command commands[] = {
     { "spec", "validate an experiment spec, or print the plan of one arm", xl_cmd_spec },
 };
 
-int xl_cli_fail(int rc)
-{
-    /* xl_error sanitised the message when it recorded it. */
-    fprintf(stderr, "xenlab: %s\n", xl_error_message());
-    return xl_rc_to_exit(rc ? rc : XL_ERR_FAIL);
-}
-
 static void usage(FILE *out)
 {
     size_t i;

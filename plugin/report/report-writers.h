@@ -1,5 +1,6 @@
-/* Pieces shared by the report writers (report.c, report-env.c,
- * report-pts.c, report-html.c); not part of the report API. */
+/* Pieces shared by the report writers (report-text.c, report-env.c,
+ * report-pts.c, report-html.c) over the model (report.c); not part of the
+ * report API. The model includes none of the writers. */
 #pragma once
 
 #include <json-c/json.h>
@@ -39,14 +40,8 @@ size_t xl_report_pairs(const struct xl_report *rep, const char *num, const char 
 char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_report_pair *p,
                               struct xl_comparison *c_r);
 
-/* Markdown: the environment table and the confounder flags. */
-void xl_report_md_env(const struct xl_report *rep, const char *num, const char *den, FILE *out);
-
 /* JSON: the confounder flags, an array. */
 json_object *xl_report_confounders_json(const struct xl_report *rep, const char *num, const char *den);
 
 int xl_report_write_pts(const struct xl_report *rep, FILE *out);
 int xl_report_write_html(const struct xl_report *rep, const char *num, const char *den, FILE *out);
-
-/* The index of an arm by name, or -1. */
-int xl_report_find_arm(const struct xl_report *rep, const char *name);

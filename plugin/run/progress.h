@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "runner.h"
+enum xl_progress_mode { XL_PROGRESS_AUTO, XL_PROGRESS_TTY, XL_PROGRESS_PLAIN, XL_PROGRESS_JSON };
 
 struct xl_progress_line {
     const char *job;

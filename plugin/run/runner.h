@@ -6,9 +6,8 @@
 
 #include <stdbool.h>
 
+#include "progress.h"
 #include "runstore.h"
-
-enum xl_progress_mode { XL_PROGRESS_AUTO, XL_PROGRESS_TTY, XL_PROGRESS_PLAIN, XL_PROGRESS_JSON };
 
 struct xl_runner_opts {
     const char *backend;        /* a name from the backend registry (backend.h) */

@@ -58,6 +58,9 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r);
  * not results (summaries, journal events) are skipped. */
 int xl_report_load(struct xl_report *rep, const char *path);
 
+/* The index of an arm by name, or -1. */
+int xl_report_find_arm(const struct xl_report *rep, const char *name);
+
 void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s);
 
 /* The report's time stamp: $SOURCE_DATE_EPOCH when set (reproducible PTS

@@ -1,5 +1,5 @@
-/* "What each arm really had" and the confounder flags, for the Markdown and
- * JSON reports (the HTML writer reuses the cells and sentences). */
+/* "What each arm really had" and the confounder flags as cells and
+ * sentences, for the text writers (report-text.c) and the HTML writer. */
 #include <string.h>
 
 #include "json-util.h"
@@ -79,57 +79,6 @@ char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_repor
     xl_arm_env_from_json(rep->envs[p->baseline], &eb);
     xl_compare_envs(&ea, &eb, c_r);
     return xl_comparison_sentence(c_r, rep->arms[p->arm], rep->arms[p->baseline]);
-}
-
-static void md_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<')
-            fputc('\\', out);
-        fputc(*s == '\n' ? ' ' : *s, out);
-    }
-}
-
-void xl_report_md_env(const struct xl_report *rep, const char *num, const char *den, FILE *out)
-{
-    struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];
-    size_t a, i, n;
-
-    fputs("\n## What each arm really had\n\n| arm |", out);
-    for (i = 0; i < XL_ENV_NR_COLS; i++)
-        fprintf(out, " %s |", xl_env_col_names[i]);
-    fputs("\n|---|", out);
-    for (i = 0; i < XL_ENV_NR_COLS; i++)
-        fputs(i <= XL_ENV_COL_MEM_LIMIT ? "---:|" : "---|", out);
-    fputc('\n', out);
-    for (a = 0; a < rep->nr_arms; a++) {
-        char cells[XL_ENV_NR_COLS][XL_ENV_CELL_MAX];
-        struct xl_arm_env e;
-
-        xl_arm_env_from_json(rep->envs[a], &e);
-        xl_env_cells(&e, cells);
-        fputs("| ", out);
-        md_text(out, rep->arms[a]);
-        fputs(" |", out);
-        for (i = 0; i < XL_ENV_NR_COLS; i++) {
-            fputc(' ', out);
-            md_text(out, cells[i]);
-            fputs(" |", out);
-        }
-        fputc('\n', out);
-    }
-    n = xl_report_pairs(rep, num, den, pairs);
-    if (!n)
-        return;
-    fputs("\n## Confounders\n\n", out);
-    for (i = 0; i < n; i++) {
-        struct xl_comparison c;
-        xl_autofree char *s = xl_report_pair_sentence(rep, &pairs[i], &c);
-
-        fputs(c.nr_diffs || c.unknown ? "- **Check:** " : "- ", out);
-        md_text(out, s);
-        fputs(".\n", out);
-    }
 }
 
 json_object *xl_report_confounders_json(const struct xl_report *rep, const char *num, const char *den)

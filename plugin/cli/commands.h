@@ -2,6 +2,10 @@
  * status (0 ok, 1 failure, 2 user error) after printing its one-line error. */
 #pragma once
 
+#include <stdio.h>
+
+#include "xl-util.h"
+
 struct xl_command {
     const char *name;
     const char *summary;
@@ -18,5 +22,11 @@ int xl_cmd_journal(int argc, char **argv);
 int xl_cmd_clean(int argc, char **argv);
 int xl_cmd_spec(int argc, char **argv);
 
-/* Prints "xenlab: <message>" for the last error and returns its exit status. */
-int xl_cli_fail(int rc);
+/* Prints "xenlab: <message>" for the last error and returns its exit
+ * status. Inline: every verb calls it, and the dispatcher calls the verbs. */
+static inline int xl_cli_fail(int rc)
+{
+    /* xl_error sanitised the message when it recorded it. */
+    fprintf(stderr, "xenlab: %s\n", xl_error_message());
+    return xl_rc_to_exit(rc ? rc : XL_ERR_FAIL);
+}

@@ -1,0 +1,319 @@
+/* The text writers over the report model: Markdown (with the environment
+ * table and the confounder flags), CSV and JSON, and the dispatch. */
+#include <string.h>
+
+#include "json-util.h"
+#include "report-writers.h"
+#include "xl-util.h"
+
+static bool ratio_of(const struct xl_report *rep, const struct xl_report_row *row, const char *num,
+                     const char *den, double *r)
+{
+    int a = xl_report_find_arm(rep, num), b = xl_report_find_arm(rep, den);
+    struct xl_stats sa, sb;
+
+    if (a < 0 || b < 0)
+        return false;
+    xl_report_cell_stats(&row->cells[a], &sa);
+    xl_report_cell_stats(&row->cells[b], &sb);
+    if (!sa.n || !sb.n || sb.mean == 0)
+        return false;
+    *r = sa.mean / sb.mean;
+    return true;
+}
+
+/* Markdown cells must not break the table. */
+static void md_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<')
+            fputc('\\', out);
+        fputc(*s == '\n' ? ' ' : *s, out);
+    }
+}
+
+static void md_cell(FILE *out, const struct xl_report_cell *c)
+{
+    struct xl_stats s;
+
+    xl_report_cell_stats(c, &s);
+    if (s.n == 0 && c->failed == 0) {
+        fputs(" - |", out);
+        return;
+    }
+    if (s.n == 0) {
+        fprintf(out, " failed: ");
+        md_text(out, c->first_error);
+        fputs(" |", out);
+        return;
+    }
+    fprintf(out, " %.2f (dev %.2f%%", s.mean, s.dev_pct);
+    if (c->failed)
+        fprintf(out, ", %u of %zu failed", c->failed, c->nr_trials);
+    fputs(") |", out);
+}
+
+static void md_env(const struct xl_report *rep, const char *num, const char *den, FILE *out)
+{
+    struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];
+    size_t a, i, n;
+
+    fputs("\n## What each arm really had\n\n| arm |", out);
+    for (i = 0; i < XL_ENV_NR_COLS; i++)
+        fprintf(out, " %s |", xl_env_col_names[i]);
+    fputs("\n|---|", out);
+    for (i = 0; i < XL_ENV_NR_COLS; i++)
+        fputs(i <= XL_ENV_COL_MEM_LIMIT ? "---:|" : "---|", out);
+    fputc('\n', out);
+    for (a = 0; a < rep->nr_arms; a++) {
+        char cells[XL_ENV_NR_COLS][XL_ENV_CELL_MAX];
+        struct xl_arm_env e;
+
+        xl_arm_env_from_json(rep->envs[a], &e);
+        xl_env_cells(&e, cells);
+        fputs("| ", out);
+        md_text(out, rep->arms[a]);
+        fputs(" |", out);
+        for (i = 0; i < XL_ENV_NR_COLS; i++) {
+            fputc(' ', out);
+            md_text(out, cells[i]);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+    n = xl_report_pairs(rep, num, den, pairs);
+    if (!n)
+        return;
+    fputs("\n## Confounders\n\n", out);
+    for (i = 0; i < n; i++) {
+        struct xl_comparison c;
+        xl_autofree char *s = xl_report_pair_sentence(rep, &pairs[i], &c);
+
+        fputs(c.nr_diffs || c.unknown ? "- **Check:** " : "- ", out);
+        md_text(out, s);
+        fputs(".\n", out);
+    }
+}
+
+static void write_md(const struct xl_report *rep, const char *num, const char *den, FILE *out)
+{
+    size_t i, a, nmin = SIZE_MAX, nmax = 0;
+
+    fputs("| benchmark |", out);
+    for (a = 0; a < rep->nr_arms; a++) {
+        fputc(' ', out);
+        md_text(out, rep->arms[a]);
+        fputs(" |", out);
+    }
+    if (num)
+        fprintf(out, " %s / %s |", num, den);
+    fputs("\n|---|", out);
+    for (a = 0; a < rep->nr_arms + (num ? 1 : 0); a++)
+        fputs("---:|", out);
+    fputc('\n', out);
+    for (i = 0; i < rep->nr_rows; i++) {
+        const struct xl_report_row *row = &rep->rows[i];
+        double r;
+
+        fputs("| ", out);
+        md_text(out, row->label);
+        fprintf(out, ", %s (%s is better) |", row->unit, row->lower_is_better ? "lower" : "higher");
+        for (a = 0; a < rep->nr_arms; a++) {
+            md_cell(out, &row->cells[a]);
+            if (row->cells[a].nr_values == 0)
+                continue;
+            if (row->cells[a].nr_values < nmin)
+                nmin = row->cells[a].nr_values;
+            if (row->cells[a].nr_values > nmax)
+                nmax = row->cells[a].nr_values;
+        }
+        if (num) {
+            if (ratio_of(rep, row, num, den, &r))
+                fprintf(out, " %.3f |", r);
+            else
+                fputs(" - |", out);
+        }
+        fputc('\n', out);
+    }
+    if (nmax == 0)
+        fputs("\nNo trial succeeded.\n", out);
+    else if (nmin == nmax)
+        fprintf(out, "\nEach cell: mean of %zu trial%s (dev = sample standard deviation as %% of the mean).\n",
+                nmax, nmax == 1 ? "" : "s");
+    else
+        fprintf(out, "\nEach cell: mean of %zu to %zu trials (dev = sample standard deviation as %% of the mean).\n",
+                nmin, nmax);
+    md_env(rep, num, den, out);
+}
+
+/* A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
+ * gets a leading single quote, as OWASP advises against CSV injection. */
+static void csv_field(FILE *out, const char *s)
+{
+    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+
+    if (formula || strpbrk(s, ",\"\n\r")) {
+        fputc('"', out);
+        if (formula)
+            fputc('\'', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+static void write_csv(const struct xl_report *rep, const char *num, const char *den, FILE *out)
+{
+    size_t i, a;
+
+    fputs("benchmark,variant,label,unit,better,arm,trials,failed,mean,stddev,dev_pct,min,max,ci95_low,ci95_high", out);
+    if (num)
+        fprintf(out, ",ratio_%s_%s", num, den);
+    fputc('\n', out);
+    for (i = 0; i < rep->nr_rows; i++) {
+        const struct xl_report_row *row = &rep->rows[i];
+        double r;
+        bool have_ratio = num && ratio_of(rep, row, num, den, &r);
+
+        for (a = 0; a < rep->nr_arms; a++) {
+            const struct xl_report_cell *c = &row->cells[a];
+            struct xl_stats s;
+
+            xl_report_cell_stats(c, &s);
+            fprintf(out, "%s,%s,", row->benchmark, row->variant);
+            csv_field(out, row->label);
+            fputc(',', out);
+            csv_field(out, row->unit);
+            fprintf(out, ",%s,", row->lower_is_better ? "lower" : "higher");
+            csv_field(out, rep->arms[a]);
+            fprintf(out, ",%zu,%u", s.n, c->failed);
+            if (s.n)
+                fprintf(out, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f", s.mean, s.stddev, s.dev_pct, s.min, s.max,
+                        s.ci95_low, s.ci95_high);
+            else
+                fputs(",,,,,,,", out);
+            if (num) {
+                if (have_ratio)
+                    fprintf(out, ",%.4f", r);
+                else
+                    fputc(',', out);
+            }
+            fputc('\n', out);
+        }
+    }
+}
+
+static json_object *num4(double v)
+{
+    char buf[64];
+
+    snprintf(buf, sizeof(buf), "%.4f", v);
+    return json_object_new_double_s(v, buf);
+}
+
+json_object *xl_report_to_json(const struct xl_report *rep, const char *num, const char *den)
+{
+    json_object *o = json_object_new_object(), *arms = json_object_new_array(), *rows = json_object_new_array();
+    size_t i, a, k;
+
+    xl_json_add(o, "xenlab", xl_json_str("report/1"));
+    for (a = 0; a < rep->nr_arms; a++) {
+        json_object *ao = json_object_new_object();
+
+        xl_json_add(ao, "name", xl_json_str(rep->arms[a]));
+        xl_json_add(ao, "env", rep->envs[a] ? json_object_get(rep->envs[a]) : NULL);
+        json_object_array_add(arms, ao);
+    }
+    xl_json_add(o, "arms", arms);
+    for (i = 0; i < rep->nr_rows; i++) {
+        const struct xl_report_row *row = &rep->rows[i];
+        json_object *ro = json_object_new_object(), *cells = json_object_new_object();
+        double r;
+
+        xl_json_add(ro, "benchmark", xl_json_str(row->benchmark));
+        xl_json_add(ro, "variant", xl_json_str(row->variant));
+        xl_json_add(ro, "label", xl_json_str(row->label));
+        xl_json_add(ro, "unit", xl_json_str(row->unit));
+        xl_json_add(ro, "better", xl_json_str(row->lower_is_better ? "lower" : "higher"));
+        for (a = 0; a < rep->nr_arms; a++) {
+            const struct xl_report_cell *c = &row->cells[a];
+            json_object *co = json_object_new_object(), *vals = json_object_new_array();
+            struct xl_stats s;
+
+            xl_report_cell_stats(c, &s);
+            for (k = 0; k < c->nr_values; k++)
+                json_object_array_add(vals, num4(c->values[k]));
+            xl_json_add(co, "values", vals);
+            xl_json_add(co, "failed", json_object_new_int((int)c->failed));
+            if (c->failed)
+                xl_json_add(co, "error", xl_json_str(c->first_error));
+            if (s.n) {
+                json_object *ci = json_object_new_array();
+
+                xl_json_add(co, "mean", num4(s.mean));
+                xl_json_add(co, "stddev", num4(s.stddev));
+                xl_json_add(co, "dev_pct", num4(s.dev_pct));
+                xl_json_add(co, "min", num4(s.min));
+                xl_json_add(co, "max", num4(s.max));
+                json_object_array_add(ci, num4(s.ci95_low));
+                json_object_array_add(ci, num4(s.ci95_high));
+                xl_json_add(co, "ci95", ci);
+            }
+            xl_json_add(cells, rep->arms[a], co);
+        }
+        xl_json_add(ro, "cells", cells);
+        if (num && ratio_of(rep, row, num, den, &r)) {
+            json_object *ratio = json_object_new_object();
+
+            xl_json_add(ratio, "of", xl_json_str(num));
+            xl_json_add(ratio, "to", xl_json_str(den));
+            xl_json_add(ratio, "value", num4(r));
+            xl_json_add(ro, "ratio", ratio);
+        }
+        json_object_array_add(rows, ro);
+    }
+    xl_json_add(o, "rows", rows);
+    xl_json_add(o, "confounders", xl_report_confounders_json(rep, num, den));
+    return o;
+}
+
+int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, const char *num, const char *den,
+                    FILE *out)
+{
+    int rc;
+
+    if (num && (xl_report_find_arm(rep, num) < 0 || xl_report_find_arm(rep, den) < 0))
+        return xl_error(XL_ERR_INVAL, "--ratio %s/%s: no results for arm \"%s\"", num, den,
+                        xl_report_find_arm(rep, num) < 0 ? num : den);
+    switch (fmt) {
+    case XL_REPORT_MD:
+        write_md(rep, num, den, out);
+        break;
+    case XL_REPORT_CSV:
+        write_csv(rep, num, den, out);
+        break;
+    case XL_REPORT_JSON: {
+        json_object *o = xl_report_to_json(rep, num, den);
+
+        fprintf(out, "%s\n", xl_json_pretty(o));
+        json_object_put(o);
+        break;
+    }
+    case XL_REPORT_PTS:
+        rc = xl_report_write_pts(rep, out);
+        if (rc)
+            return rc;
+        break;
+    case XL_REPORT_HTML:
+        rc = xl_report_write_html(rep, num, den, out);
+        if (rc)
+            return rc;
+        break;
+    }
+    return ferror(out) ? xl_error(XL_ERR_FAIL, "write error") : XL_OK;
+}

@@ -1,0 +1,309 @@
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "journal.h"
+#include "json-util.h"
+#include "xl-util.h"
+
+#define MAX_RESULTS_FILE (64 * 1024 * 1024)
+
+void xl_report_init(struct xl_report *rep)
+{
+    memset(rep, 0, sizeof(*rep));
+}
+
+void xl_report_dispose(struct xl_report *rep)
+{
+    size_t i, a;
+
+    for (i = 0; i < rep->nr_rows; i++) {
+        for (a = 0; a < XL_REPORT_MAX_ARMS; a++) {
+            free(rep->rows[i].cells[a].values);
+            free(rep->rows[i].cells[a].trials);
+        }
+    }
+    free(rep->rows);
+    for (a = 0; a < rep->nr_arms; a++) {
+        free(rep->arms[a]);
+        json_object_put(rep->envs[a]);
+    }
+    xl_report_init(rep);
+}
+
+static int find_arm(const struct xl_report *rep, const char *name)
+{
+    size_t a;
+
+    for (a = 0; a < rep->nr_arms; a++)
+        if (strcmp(rep->arms[a], name) == 0)
+            return (int)a;
+    return -1;
+}
+
+int xl_report_find_arm(const struct xl_report *rep, const char *name)
+{
+    return find_arm(rep, name);
+}
+
+static int add_arm(struct xl_report *rep, const char *name)
+{
+    if (rep->nr_arms == XL_REPORT_MAX_ARMS)
+        return xl_error(XL_ERR_INVAL, "more than %d arms", XL_REPORT_MAX_ARMS);
+    rep->arms[rep->nr_arms++] = xl_strdup(name);
+    return XL_OK;
+}
+
+int xl_report_set_arms(struct xl_report *rep, const char *list)
+{
+    xl_autofree char *copy = xl_strdup(list);
+    char *save = NULL, *tok;
+    int rc;
+
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (find_arm(rep, tok) >= 0)
+            continue;
+        rc = add_arm(rep, tok);
+        if (rc)
+            return rc;
+    }
+    rep->fixed_arms = true;
+    return XL_OK;
+}
+
+int xl_report_add(struct xl_report *rep, const struct xl_result *r)
+{
+    const char *arm_name = r->arm[0] ? r->arm : "unnamed";
+    struct xl_report_cell *c;
+    struct xl_report_row *row = NULL;
+    size_t i;
+    int a, rc;
+
+    a = find_arm(rep, arm_name);
+    if (a < 0) {
+        if (rep->fixed_arms)
+            return XL_OK;
+        rc = add_arm(rep, arm_name);
+        if (rc)
+            return rc;
+        a = (int)rep->nr_arms - 1;
+    }
+    for (i = 0; i < rep->nr_rows; i++) {
+        if (strcmp(rep->rows[i].benchmark, r->benchmark) == 0 && strcmp(rep->rows[i].variant, r->variant) == 0) {
+            row = &rep->rows[i];
+            break;
+        }
+    }
+    if (!row) {
+        if (rep->nr_rows == XL_REPORT_MAX_ROWS)
+            return xl_error(XL_ERR_INVAL, "more than %d benchmark variants", XL_REPORT_MAX_ROWS);
+        rep->rows = xl_realloc(rep->rows, (rep->nr_rows + 1) * sizeof(*rep->rows));
+        row = &rep->rows[rep->nr_rows++];
+        memset(row, 0, sizeof(*row));
+        snprintf(row->benchmark, sizeof(row->benchmark), "%s", r->benchmark);
+        snprintf(row->variant, sizeof(row->variant), "%s", r->variant);
+        snprintf(row->label, sizeof(row->label), "%s", r->label);
+        snprintf(row->unit, sizeof(row->unit), "%s", r->unit);
+        row->lower_is_better = r->lower_is_better;
+    }
+    c = &row->cells[a];
+    for (i = 0; i < c->nr_trials; i++)
+        if (c->trials[i] == r->trial)
+            return XL_OK;
+    if (c->nr_trials >= XL_RESULT_MAX_TRIALS)
+        return XL_OK;
+    c->trials = xl_realloc(c->trials, (c->nr_trials + 1) * sizeof(*c->trials));
+    c->trials[c->nr_trials++] = r->trial;
+    if (r->ok) {
+        c->values = xl_realloc(c->values, (c->nr_values + 1) * sizeof(*c->values));
+        c->values[c->nr_values++] = r->value;
+    } else {
+        if (!c->failed)
+            snprintf(c->first_error, sizeof(c->first_error), "%s", r->error);
+        c->failed++;
+    }
+    if (!rep->envs[a] && r->env)
+        rep->envs[a] = json_object_get(r->env);
+    return XL_OK;
+}
+
+/* One JSON value: a result document, or an array/object holding them. */
+static int add_json(struct xl_report *rep, json_object *v, const char *where)
+{
+    json_object *tag = NULL, *list = NULL;
+    struct xl_result r;
+    size_t i;
+    int rc;
+
+    if (json_object_is_type(v, json_type_array)) {
+        for (i = 0; i < json_object_array_length(v); i++) {
+            xl_autofree char *w = xl_asprintf("%s[%zu]", where, i);
+
+            rc = add_json(rep, json_object_array_get_idx(v, i), w);
+            if (rc)
+                return rc;
+        }
+        return XL_OK;
+    }
+    if (!json_object_is_type(v, json_type_object))
+        return XL_OK;
+    if (json_object_object_get_ex(v, "results", &list) && json_object_is_type(list, json_type_array))
+        return add_json(rep, list, where);
+    /* Journal records wrap a result in {"event":"result","result":{...}}. */
+    if (json_object_object_get_ex(v, "result", &list) && json_object_is_type(list, json_type_object))
+        v = list;
+    if (!json_object_object_get_ex(v, "xenlab", &tag) || !json_object_is_type(tag, json_type_string) ||
+        strcmp(json_object_get_string(tag), XL_RESULT_SCHEMA) != 0)
+        return XL_OK;
+    xl_result_init(&r);
+    rc = xl_result_from_json(v, where, &r);
+    if (!rc)
+        rc = xl_report_add(rep, &r);
+    xl_result_dispose(&r);
+    return rc == XL_ERR_GUEST ? XL_ERR_INVAL : rc;
+}
+
+static int load_file(struct xl_report *rep, const char *path)
+{
+    xl_autofree char *buf = NULL;
+    json_object *v = NULL;
+    size_t len, lineno = 1;
+    char *line, *end;
+    int rc;
+
+    rc = xl_read_file(path, MAX_RESULTS_FILE, &buf, &len);
+    if (rc)
+        return rc;
+    line = buf + strspn(buf, " \t\r\n");
+    if (*line == '[' || (*line == '{' && xl_json_parse(buf, len, path, &v) == XL_OK)) {
+        if (!v) {
+            rc = xl_json_parse(buf, len, path, &v);
+            if (rc)
+                return rc;
+        }
+        rc = add_json(rep, v, path);
+        json_object_put(v);
+        return rc;
+    }
+    xl_error_clear();
+    for (line = buf; *line; line = *end ? end + 1 : end, lineno++) {
+        xl_autofree char *where = NULL;
+
+        end = strchrnul(line, '\n');
+        if (end == line || strspn(line, " \t\r") == (size_t)(end - line))
+            continue;
+        where = xl_asprintf("%s:%zu", path, lineno);
+        rc = xl_json_parse(line, (size_t)(end - line), where, &v);
+        if (rc)
+            return rc;
+        rc = add_json(rep, v, where);
+        json_object_put(v);
+        v = NULL;
+        if (rc)
+            return rc;
+    }
+    return XL_OK;
+}
+
+struct journal_ctx {
+    struct xl_report *rep;
+    const char *path;
+    int rc;
+};
+
+static void journal_result(void *opaque, json_object *ev)
+{
+    struct journal_ctx *ctx = opaque;
+
+    if (!ctx->rc && xl_journal_is(ev, "result"))
+        ctx->rc = add_json(ctx->rep, ev, ctx->path);
+}
+
+/* A run's journal without results.json (the run was stopped): its result
+ * events, read as the runner reads them, torn lines skipped. */
+static int load_journal(struct xl_report *rep, const char *dir)
+{
+    xl_autofree char *path = xl_asprintf("%s/" XL_JOURNAL_NAME, dir);
+    struct journal_ctx ctx = { rep, path, XL_OK };
+    int rc = xl_journal_read(path, journal_result, &ctx, NULL);
+
+    return rc ? rc : ctx.rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_dir(struct xl_report *rep, const char *path)
+{
+    xl_autofree char *results = xl_asprintf("%s/results.json", path);
+    char **names = NULL;
+    size_t n = 0, i;
+    struct dirent *de;
+    bool have_journal = false;
+    DIR *d;
+    int rc = XL_OK;
+
+    if (access(results, R_OK) == 0)
+        return load_file(rep, results);
+    d = opendir(path);
+    if (!d)
+        return xl_error_errno(XL_ERR_NOTFOUND, errno, "%s", path);
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+
+        if (strcmp(de->d_name, XL_JOURNAL_NAME) == 0) {
+            have_journal = true;
+        } else if (l > 6 && strcmp(de->d_name + l - 6, ".jsonl") == 0) {
+            names = xl_realloc(names, (n + 1) * sizeof(*names));
+            names[n++] = xl_asprintf("%s/%s", path, de->d_name);
+        }
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
+    for (i = 0; i < n; i++) {
+        if (!rc)
+            rc = load_file(rep, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    if (!rc && have_journal)
+        rc = load_journal(rep, path);
+    if (!rc && n == 0 && !have_journal)
+        rc = xl_error(XL_ERR_NOTFOUND, "%s: no results.json and no *.jsonl result files", path);
+    return rc;
+}
+
+int xl_report_load(struct xl_report *rep, const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0)
+        return xl_error_errno(XL_ERR_NOTFOUND, errno, "%s", path);
+    return S_ISDIR(st.st_mode) ? load_dir(rep, path) : load_file(rep, path);
+}
+
+time_t xl_report_time(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long v;
+
+    if (s && *s) {
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (!errno && !*end && v >= 0)
+            return (time_t)v;
+    }
+    return time(NULL);
+}
+
+void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s)
+{
+    xl_stats_compute(c->values, c->nr_values, s);
+}
