@@ -224,10 +224,16 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
         if (rc)
             goto out;
     }
-    if (!req->no_domain)
+    if (!req->no_domain) {
         rc = xl_backend_start(be, req->name, req->hook, req->hook_arg);
+        if (rc)
+            goto out;
+    }
+    /* Complete: what was made is the caller's now, not out:'s to undo. */
+    made_dir = made_disk = made_payload = false;
 out:
-    if (rc && made_dir) {
+    /* Whatever is still marked made belongs to a clone that failed. */
+    if (made_dir) {
         xl_autofree char *rec = xl_asprintf("%s/%s", res->dir, XL_CLONE_RECORD);
 
         unlink(rec);

@@ -439,32 +439,42 @@ fail:
     }
 }
 
-/* A job's guest finished, failed or timed out: tear down, journal the end. */
-static int job_finish(struct runner *rn, struct active *a)
+/* Lets go of a job's slot: tears down what it made (unless --keep; a
+ * failed teardown is left for `xenlab clean`, with one line saying so) and
+ * frees the slot. Journals nothing about the job's end. */
+static void job_release(struct runner *rn, struct active *a)
 {
-    struct xl_run_job *j = a->job;
-    const char *state = a->ok ? "done" : "failed";
-    int rc = XL_OK;
-
     if (!rn->o->keep) {
-        rc = job_teardown(rn, a);
-        if (rc) {
+        if (job_teardown(rn, a)) {
             xl_autofree char *why = xl_strdup(xl_error_message());
 
-            fprintf(stderr, "xenlab: %s: cleanup failed, left for `xenlab clean %s`: %s\n", j->name, rn->run->id,
-                    why);
+            fprintf(stderr, "xenlab: %s: cleanup failed, left for `xenlab clean %s`: %s\n", a->job->name,
+                    rn->run->id, why);
         }
     } else if (a->be_open) {
         xl_backend_close(&a->be);
         a->be_open = false;
     }
-    rc = xl_run_log_job(rn->run, j, state, a->domid ? (int)a->domid : -1, a->reason[0] ? a->reason : NULL);
-    show(rn, j, state, 0, a->reason[0] ? a->reason : NULL);
     xl_plan_dispose(&a->plan);
     if (a->have_res)
         xl_clone_result_dispose(&a->res);
     free(a->clone_path);
     memset(a, 0, sizeof(*a));
+}
+
+/* A job's guest finished, failed or timed out: tear down, journal the end. */
+static int job_finish(struct runner *rn, struct active *a)
+{
+    struct xl_run_job *j = a->job;
+    const char *state = a->ok ? "done" : "failed";
+    int domid = a->domid ? (int)a->domid : -1;
+    char reason[sizeof(a->reason)];
+    int rc;
+
+    memcpy(reason, a->reason, sizeof(reason));
+    job_release(rn, a);
+    rc = xl_run_log_job(rn->run, j, state, domid, reason[0] ? reason : NULL);
+    show(rn, j, state, 0, reason[0] ? reason : NULL);
     return rc;
 }
 
@@ -555,18 +565,9 @@ int xl_runner_run(struct xl_run *run, const struct xl_runner_opts *o)
 stop:
     /* Interrupted or failing: take down what is running; the jobs stay
      * unfinished in the journal, so --resume runs them again. */
-    for (i = 0; i < o->parallel; i++) {
-        if (!rn.act[i].job)
-            continue;
-        if (!o->keep)
-            job_teardown(&rn, &rn.act[i]);
-        else if (rn.act[i].be_open)
-            xl_backend_close(&rn.act[i].be);
-        xl_plan_dispose(&rn.act[i].plan);
-        if (rn.act[i].have_res)
-            xl_clone_result_dispose(&rn.act[i].res);
-        free(rn.act[i].clone_path);
-    }
+    for (i = 0; i < o->parallel; i++)
+        if (rn.act[i].job)
+            job_release(&rn, &rn.act[i]);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (!rc && stop_signal)
