@@ -20,8 +20,6 @@ static const struct xl_backend_ops *const drivers[] = {
     NULL,
 };
 
-#define NR_DRIVERS (sizeof(drivers) / sizeof(drivers[0]) - 1)
-
 const char *xl_backend_list(void)
 {
     static char list[64];
@@ -29,38 +27,44 @@ const char *xl_backend_list(void)
 
     if (list[0])
         return list;
-    if (!NR_DRIVERS)
+    if (!drivers[0])
         return "none (this build has no backend)";
-    for (i = 0; i < NR_DRIVERS; i++)
-        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i == 0 ? "" : i + 1 == NR_DRIVERS ? " or " : ", ",
+    for (i = 0; drivers[i]; i++)
+        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i == 0 ? "" : drivers[i + 1] ? ", " : " or ",
                               drivers[i]->name);
     return list;
 }
 
-const struct xl_backend_ops *xl_backend_find(const char *name)
+static const struct xl_backend_ops *lookup(const char *name)
 {
     size_t i;
 
-    for (i = 0; i < NR_DRIVERS; i++)
+    for (i = 0; drivers[i]; i++)
         if (strcmp(drivers[i]->name, name) == 0)
             return drivers[i];
-    xl_error(XL_ERR_INVAL, "backend \"%s\": this build has %s", name, xl_backend_list());
     return NULL;
+}
+
+const struct xl_backend_ops *xl_backend_find(const char *name)
+{
+    const struct xl_backend_ops *ops = lookup(name);
+
+    if (!ops)
+        xl_error(XL_ERR_INVAL, "backend \"%s\": this build has %s", name, xl_backend_list());
+    return ops;
 }
 
 const char *xl_backend_default(void)
 {
-    return NR_DRIVERS ? drivers[0]->name : "libxl";
+    /* With none built, a name that find refuses with the list. */
+    return drivers[0] ? drivers[0]->name : "libxl";
 }
 
 bool xl_backend_has(const char *name, unsigned flag)
 {
-    size_t i;
+    const struct xl_backend_ops *ops = lookup(name);
 
-    for (i = 0; i < NR_DRIVERS; i++)
-        if (strcmp(drivers[i]->name, name) == 0)
-            return drivers[i]->flags & flag;
-    return false;
+    return ops && (ops->flags & flag);
 }
 
 int xl_backend_check_uri(const char *name, const char *uri)

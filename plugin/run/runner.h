@@ -11,7 +11,7 @@
 
 struct xl_runner_opts {
     const char *backend;        /* a name from the backend registry (backend.h) */
-    const char *uri;            /* libvirt URI; NULL: xen:///system */
+    const char *uri;            /* the backend's URI; NULL: its default */
     const char *virt_type;      /* libvirt <domain type>; "test" for test:/// */
     const char *base;           /* registered base name; NULL: from the spec */
     const char *template;       /* domain template; NULL: the base's */
