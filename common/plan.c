@@ -42,6 +42,7 @@ int xl_plan_from_spec(const struct xl_spec *s, const struct xl_arm *arm, unsigne
     p->policy = s->policy;
     p->trial_timeout_s = s->trial_timeout_s;
     p->in_container = arm->in_container;
+    p->grow_root = arm->disk > 0;
     if (arm->in_container)
         xl_container_spec_copy(&p->container, &arm->container);
     p->items = xl_calloc(s->nr_benches, sizeof(*p->items));
@@ -64,6 +65,8 @@ json_object *xl_plan_to_json(const struct xl_plan *p)
     xl_json_add(o, "max_trials", json_object_new_int((int)p->policy.max_trials));
     xl_json_add(o, "target_deviation", json_object_new_double(p->policy.target_dev_pct));
     xl_json_add(o, "trial_timeout", json_object_new_int((int)p->trial_timeout_s));
+    if (p->grow_root)
+        xl_json_add(o, "grow_root", json_object_new_boolean(1));
     if (p->in_container) {
         json_object *ri = json_object_new_object();
 
@@ -107,7 +110,7 @@ static bool valid_token(const char *s, size_t max)
 int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
 {
     static const char *const keys[] = { "xenlab", "run", "arm", "replica", "trials", "max_trials",
-                                        "target_deviation", "trial_timeout", "run_in", "items", "skip", NULL };
+                                        "target_deviation", "trial_timeout", "grow_root", "run_in", "items", "skip", NULL };
     const char *schema = NULL, *run = NULL, *arm = NULL;
     json_object *items = NULL, *run_in = NULL;
     int64_t v;
@@ -152,6 +155,8 @@ int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
     if (!rc)
         rc = xl_json_get_int(obj, "", "trial_timeout", false, 0, 7 * 86400, &v);
     p->trial_timeout_s = (unsigned)v;
+    if (!rc)
+        rc = xl_json_get_bool(obj, "", "grow_root", false, &p->grow_root);
     if (rc)
         goto out;
     if (json_object_object_get_ex(obj, "run_in", &run_in) && !run_in) {

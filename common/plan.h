@@ -33,6 +33,10 @@ struct xl_plan {
     struct xl_trial_policy policy;
     unsigned trial_timeout_s;
     bool in_container;
+    /* The arm asked for a disk size: the agent grows the filesystem (and
+     * its partition) to the end of the disk before the first benchmark, in
+     * case dom0 could not grow it offline. A no-op where dom0 did. */
+    bool grow_root;
     struct xl_container_spec container;
     struct xl_bench_params *items;
     size_t nr_items;

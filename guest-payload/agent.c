@@ -12,6 +12,7 @@
 #include <xenstore.h>
 
 #include "config.h"
+#include "grow-root.h"
 #include "json-util.h"
 #include "oci-run.h"
 #include "plan-run.h"
@@ -283,6 +284,25 @@ static int run(struct agent *a, const char *plan_file, const char *worker, const
     if (a->nr_slots > XL_XS_MAX_SLOTS)
         return fail(a, xl_error(XL_ERR_INVAL, "plan: %zu result slots, more than XenStore quotas allow (%d)",
                                 a->nr_slots, XL_XS_MAX_SLOTS));
+    /* Before any benchmark: the filesystem the benchmarks use must have
+     * the size the arm asked for. A growth that fails fails the arm. */
+    if (a->plan.grow_root) {
+        struct xl_root_growth g;
+
+        rc = set_state(a, XL_XS_GROWING, NULL);
+        /* A plan reaches agents that are not a clone's too (a stand-in in
+         * dom0, a test): only a Xen guest's own disk is grown unasked. */
+        if (!rc && !xl_in_xen_guest())
+            rc = xl_error(XL_ERR_INVAL, "growth: the plan asks to grow the disk, but this is not a Xen guest "
+                          "(dom0, or no /sys/hypervisor/type \"xen\"): nothing grown");
+        if (!rc)
+            rc = xl_grow_root(workdir ? workdir : "/", &g);
+        if (rc)
+            return fail(a, rc);
+        fprintf(stderr, "xenlab-guest-agent: %s: filesystem %llu -> %llu bytes%s%s\n", g.device,
+                (unsigned long long)g.fs_before, (unsigned long long)g.fs_after,
+                g.partition_grown ? ", partition grown on " : "", g.partition_grown ? g.disk : "");
+    }
     {
         char progress[48];
         struct kv kvs[] = {

@@ -11,6 +11,7 @@
 #include "bench.h"
 #include "config.h"
 #include "container.h"
+#include "grow-root.h"
 #include "json-util.h"
 #include "plan-run.h"
 #include "sysinfo.h"
@@ -24,6 +25,7 @@ static const char usage_text[] =
     "       xenlab-guest bench dbench --clients C [--seconds S] [--dir D] [--loadfile F] [TRIAL OPTIONS]\n"
     "       xenlab-guest run --plan FILE [--workdir D]\n"
     "       xenlab-guest env [--workdir D] [--arm LABEL]\n"
+    "       xenlab-guest grow [--dir D]   (grow D's ext4 and partition to the end of its disk)\n"
     "       xenlab-guest agent [--home /local/domain/ID] [--plan-file FILE] [--workdir D]\n"
     "       xenlab-guest version\n"
     "TRIAL OPTIONS: --trials N [--max-trials M --target-dev PCT] [--arm LABEL] [--workdir D]\n"
@@ -361,6 +363,37 @@ static int cmd_env(int argc, char **argv)
     return 0;
 }
 
+/* What the agent does before a plan that asks for it; by hand for a clone
+ * made without a plan. */
+static int cmd_grow(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "dir", required_argument, NULL, 'd' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *dir = "/";
+    struct xl_root_growth g;
+    int opt, rc;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == 'd')
+            dir = optarg;
+        else
+            return usage_error("grow: bad option");
+    }
+    if (optind != argc)
+        return usage_error("grow: unexpected argument \"%s\"", argv[optind]);
+    rc = xl_grow_root(dir, &g);
+    if (rc) {
+        fprintf(stderr, "xenlab-guest: %s\n", xl_error_message());
+        return xl_rc_to_exit(rc);
+    }
+    printf("%s: %s%s%s, filesystem %llu -> %llu bytes\n", dir, g.device, g.partition_grown ? " (partition grown on " : "",
+           g.partition_grown ? g.disk : "", (unsigned long long)g.fs_before, (unsigned long long)g.fs_after);
+    return 0;
+}
+
 /* The agent links libxenstore, so it is a separate program: the one next to
  * this executable, else the one in PATH. */
 static int cmd_agent(char **argv)
@@ -397,6 +430,8 @@ int main(int argc, char **argv)
         return cmd_env(argc - 1, argv + 1);
     if (strcmp(argv[1], "agent") == 0)
         return cmd_agent(argv + 1);
+    if (strcmp(argv[1], "grow") == 0)
+        return cmd_grow(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("xenlab-guest %s\n", XENLAB_VERSION);
         return 0;

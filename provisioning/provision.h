@@ -36,7 +36,7 @@ struct xl_clone_result {
     char *config;               /* the backend's configuration as text (libxl JSON, domain XML, ...) */
     enum xl_clone_kind kind;
     bool grown_offline;         /* partition + filesystem grown in dom0 */
-    bool grow_in_guest;         /* left to the guest agent at first boot */
+    bool grow_in_guest;         /* left to the guest agent (plan grow_root), before its plan runs */
 };
 
 void xl_clone_result_init(struct xl_clone_result *r);

@@ -189,6 +189,28 @@ int main(int argc, char **argv)
         tap_ok(strstr(v, "\"trial\":2") && strstr(v, "\"arm\":\"vm9\""), "--plan-file: result 1 written");
         free(v);
     }
+    /* A plan that asks for growth, outside a Xen guest (here): the agent
+     * grows nothing on this machine's disk and fails the arm saying so. */
+    {
+        char *p10 = plan_json("vm10");
+        char *grow = xl_asprintf("{\"grow_root\":true,%s", p10 + 1);
+        char *st, *err;
+        pid_t a10;
+
+        xl_write_file_atomic(planfile, grow, strlen(grow));
+        free(p10);
+        free(grow);
+        a10 = start_agent("/local/domain/10", workdir, "--plan-file", planfile);
+        r = wait_exit(a10);
+        TAP_EQ_INT(r, 1, "grow_root outside a Xen guest: agent exits 1");
+        st = get(h, "/local/domain/10/data/xenlab/state");
+        err = get(h, "/local/domain/10/data/xenlab/error");
+        TAP_EQ_STR(st, "failed", "grow_root outside a Xen guest: state failed");
+        tap_ok(err && strstr(err, "not a Xen guest") && strstr(err, "nothing grown"),
+               "grow_root outside a Xen guest: the reason says nothing was grown (%s)", err ? err : "");
+        free(st);
+        free(err);
+    }
 out:
     xl_collector_free(c);
     if (h)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <libfdisk/libfdisk.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "xl-util.h"
@@ -156,6 +157,136 @@ int xl_part_grow_last(const char *image, struct xl_part_layout *l_r)
     rc = read_layout(cxt, image, l_r);
 out:
     fdisk_unref_partition(pa);
+    fdisk_unref_context(cxt);
+    return rc;
+}
+
+/* Swap by the label's own type: MBR 0x82, the GPT Linux swap GUID. */
+static bool is_swap(struct fdisk_partition *pa)
+{
+    struct fdisk_parttype *t = fdisk_partition_get_type(pa);
+    const char *guid;
+
+    if (!t)
+        return false;
+    if (fdisk_parttype_get_code(t) == 0x82)
+        return true;
+    guid = fdisk_parttype_get_string(t);
+    return guid && strcasecmp(guid, "0657FD6D-A4AB-43C4-84E5-0933C84B4F4F") == 0;
+}
+
+int xl_part_grow_in_place(const char *disk, size_t partno, xl_part_delete_hook hook, void *arg, bool *grown_r)
+{
+    struct fdisk_context *cxt = NULL;
+    struct fdisk_table *tb = NULL, *before = NULL;
+    struct fdisk_iter *itr = NULL;
+    struct fdisk_partition *pa, *root = NULL, *grow = NULL;
+    size_t doomed[16], ndoomed = 0, i;
+    bool container[16];
+    uint64_t root_start, last;
+    int rc, r;
+
+    *grown_r = false;
+    rc = open_ctx(disk, 0, &cxt);
+    if (rc)
+        return rc;
+    if (!fdisk_has_label(cxt)) {
+        rc = xl_error(XL_ERR_INVAL, "%s: no partition table", disk);
+        goto out;
+    }
+    if (fdisk_get_partition(cxt, partno, &root) < 0 || !fdisk_partition_has_start(root)) {
+        rc = xl_error(XL_ERR_INVAL, "%s: no partition %zu", disk, partno + 1);
+        goto out;
+    }
+    root_start = (uint64_t)fdisk_partition_get_start(root);
+    r = fdisk_get_partitions(cxt, &tb);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot read the partition table", disk);
+        goto out;
+    }
+    itr = fdisk_new_iter(FDISK_ITER_FORWARD);
+    if (!itr) {
+        rc = xl_error(XL_ERR_NOMEM, "%s: libfdisk iterator", disk);
+        goto out;
+    }
+    /* What lies after the root partition: only swap, and the extended
+     * partition that holds it, may go. */
+    while (fdisk_table_next_partition(tb, itr, &pa) == 0) {
+        size_t n = fdisk_partition_get_partno(pa);
+        xl_autofree char *name = fdisk_partname(disk, n + 1);
+
+        if (n == partno || !fdisk_partition_has_start(pa) || (uint64_t)fdisk_partition_get_start(pa) < root_start)
+            continue;
+        if (!fdisk_partition_is_container(pa) && !is_swap(pa)) {
+            rc = xl_error(XL_ERR_INVAL, "%s: %s follows the root partition and is not swap: left as it is", disk,
+                          name ? name : "a partition");
+            goto out;
+        }
+        if (ndoomed == XL_ARRAY_SIZE(doomed)) {
+            rc = xl_error(XL_ERR_INVAL, "%s: more than %zu partitions follow the root partition", disk, ndoomed);
+            goto out;
+        }
+        container[ndoomed] = fdisk_partition_is_container(pa);
+        doomed[ndoomed++] = n;
+    }
+    for (i = 0; i < ndoomed; i++) {
+        xl_autofree char *name = fdisk_partname(disk, doomed[i] + 1);
+
+        if (!container[i] && hook && name) {
+            rc = hook(name, arg);
+            if (rc)
+                goto out;
+        }
+    }
+    /* The kernel's view before, so the changes can be told partition by
+     * partition (the whole table cannot be reread while / is on it). */
+    r = fdisk_get_partitions(cxt, &before);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot read the partition table", disk);
+        goto out;
+    }
+    /* Logical partitions first (highest number first), then the extended. */
+    for (i = ndoomed; i-- > 0;) {
+        r = fdisk_delete_partition(cxt, doomed[i]);
+        if (r < 0) {
+            rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot delete partition %zu", disk, doomed[i] + 1);
+            goto out;
+        }
+    }
+    last = (uint64_t)fdisk_get_last_lba(cxt);
+    if (!ndoomed && root_start + (uint64_t)fdisk_partition_get_size(root) - 1 >= last) {
+        rc = XL_OK;         /* already reaches the end: nothing to write */
+        goto out;
+    }
+    grow = fdisk_new_partition();
+    if (!grow) {
+        rc = xl_error(XL_ERR_NOMEM, "%s: libfdisk partition", disk);
+        goto out;
+    }
+    fdisk_partition_set_size(grow, (fdisk_sector_t)(last - root_start + 1));
+    r = fdisk_set_partition(cxt, partno, grow);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot grow partition %zu", disk, partno + 1);
+        goto out;
+    }
+    r = fdisk_write_disklabel(cxt);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot write the partition table", disk);
+        goto out;
+    }
+    r = fdisk_reread_changes(cxt, before);
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: the table is written but the kernel was not told (BLKPG)", disk);
+        goto out;
+    }
+    *grown_r = true;
+    rc = XL_OK;
+out:
+    fdisk_unref_partition(grow);
+    fdisk_unref_partition(root);
+    fdisk_free_iter(itr);
+    fdisk_unref_table(before);
+    fdisk_unref_table(tb);
     fdisk_unref_context(cxt);
     return rc;
 }
