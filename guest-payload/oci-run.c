@@ -35,6 +35,7 @@
 #include "ct-cgroup.h"
 #include "json-util.h"
 #include "oci-bundle.h"
+#include "self-path.h"
 #include "size.h"
 #include "xl-spawn.h"
 #include "xl-util.h"
@@ -314,20 +315,18 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
                         const char *work_ct)
 {
     struct xl_oci_params p = { 0 };
-    char worker[PATH_MAX], rootfs_real[PATH_MAX];
+    char rootfs_real[PATH_MAX];
+    xl_autofree char *worker = xl_self_exe();
     xl_autofree char *rootfs = bundle_path(o, "rootfs");
     xl_autofree char *config = bundle_path(o, "config.json");
     char **host_dirs = NULL;
     const char *ns = getenv("XENLAB_CT_CGROUPNS");
     json_object *doc = NULL;
     const char *text;
-    ssize_t n;
     int rc;
 
-    n = readlink("/proc/self/exe", worker, sizeof(worker) - 1);
-    if (n <= 0)
+    if (!worker)
         return xl_error_errno(XL_ERR_FAIL, errno, "/proc/self/exe");
-    worker[n] = '\0';
     if (c->rootfs) {
         if (!realpath(c->rootfs, rootfs_real))
             return xl_error_errno(XL_ERR_INVAL, errno, "rootfs %s", c->rootfs);
