@@ -15,6 +15,7 @@
 #include "oci-run.h"
 #include "plan-run.h"
 #include "self-path.h"
+#include "text.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -112,23 +113,12 @@ static int set_state(struct agent *a, enum xl_xs_state s, const char *error)
     return commit(a, kvs, error ? 2 : 1);
 }
 
-/* Guest text for the error key: one printable line, cut to fit a node. */
-static void sanitize_line(char *s, size_t max)
-{
-    size_t i;
-
-    for (i = 0; s[i]; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
-            s[i] = '?';
-    if (i > max)
-        s[max] = '\0';
-}
-
 static int fail(struct agent *a, int rc)
 {
     xl_autofree char *msg = xl_strdup(xl_error_message());
 
-    sanitize_line(msg, XL_XS_CHUNK_BYTES);
+    /* The error key: one printable line, cut to fit a node. */
+    xl_text_ascii(msg, XL_XS_CHUNK_BYTES);
     fprintf(stderr, "xenlab-guest-agent: %s\n", msg);
     if (a->xs && a->home && set_state(a, XL_XS_FAILED, msg))
         fprintf(stderr, "xenlab-guest-agent: cannot report the failure: %s\n", xl_error_message());

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "journal.h"
 #include "json-util.h"
 #include "plan.h"
+#include "text.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -385,13 +387,6 @@ static int list_results(struct xl_collector *c, struct dom *d)
     return rc;
 }
 
-static void sanitize(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-            *s = '?';
-}
-
 static int check_state(struct xl_collector *c, struct dom *d)
 {
     xl_autofree char *path = xl_xs_path(d->home, XL_XS_STATE);
@@ -435,7 +430,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
 
         if (xl_xs_read_node(c->xs, epath, ERROR_MAX, &err, &len) != XL_OK)
             err = xl_strdup("(no error given)");
-        sanitize(err);
+        xl_text_ascii(err, SIZE_MAX);
         reason = xl_asprintf("guest failed: %s", err);
         return finish(c, d, false, reason);
     }
