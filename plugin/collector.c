@@ -648,13 +648,6 @@ static const struct dom *find_dom(const struct xl_collector *c, unsigned domid)
     return NULL;
 }
 
-bool xl_collector_has(const struct xl_collector *c, unsigned domid, size_t slot)
-{
-    const struct dom *d = find_dom(c, domid);
-
-    return d && slot < d->nr_slots && d->slot[slot] == SLOT_HAVE;
-}
-
 const char *xl_collector_status(const struct xl_collector *c, unsigned domid, const char **reason_r)
 {
     const struct dom *d = find_dom(c, domid);
