@@ -368,7 +368,7 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
 {
     struct xl_oci_params p = { 0 };
     char rootfs_real[PATH_MAX];
-    xl_autofree char *worker = xl_self_exe();
+    xl_autofree char *worker = NULL;
     xl_autofree char *rootfs = bundle_path(o, "rootfs");
     xl_autofree char *config = bundle_path(o, "config.json");
     char **host_dirs = NULL;
@@ -377,6 +377,8 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
     const char *text;
     int rc;
 
+    /* Read here, not where declared: errno must be readlink's. */
+    worker = xl_self_exe();
     if (!worker)
         return xl_error_errno(XL_ERR_FAIL, errno, "/proc/self/exe");
     if (c->rootfs) {
