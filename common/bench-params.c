@@ -49,7 +49,6 @@ static int parse_name(const char *s, const char *const *names, size_t n, const c
 
 const char *xl_bench_kind_name(enum xl_bench_kind k) { return kind_names[k]; }
 const char *xl_mem_kernel_name(enum xl_mem_kernel k) { return kernel_names[k]; }
-const char *xl_mem_type_name(enum xl_mem_type t) { return type_names[t]; }
 
 int xl_bench_kind_parse(const char *s, enum xl_bench_kind *k_r)
 {

@@ -36,7 +36,6 @@ const char *xl_bench_kind_name(enum xl_bench_kind k);
 int xl_bench_kind_parse(const char *s, enum xl_bench_kind *k_r);
 const char *xl_mem_kernel_name(enum xl_mem_kernel k);
 int xl_mem_kernel_parse(const char *s, enum xl_mem_kernel *k_r);
-const char *xl_mem_type_name(enum xl_mem_type t);
 int xl_mem_type_parse(const char *s, enum xl_mem_type *t_r);
 
 /* Row key ("n18", "add-fp", "clients6"), row label ("N-Queens, N=18"),

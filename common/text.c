@@ -95,3 +95,14 @@ char *xl_text_sanitise_dup(const char *s)
     xl_text_sanitise(out, 4 * n + 1, s, n);
     return out;
 }
+
+void xl_text_ascii(char *s, size_t max)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            s[i] = '?';
+    if (i > max)
+        s[max] = '\0';
+}

@@ -17,3 +17,9 @@ size_t xl_text_sanitise(char *out, size_t out_size, const char *in, size_t in_le
 
 /* The sanitised copy of a NUL-terminated string, in a new allocation. */
 char *xl_text_sanitise_dup(const char *s);
+
+/* Guest text as the XenStore channel carries it (printable ASCII, README
+ * "The XenStore channel"): in place, every byte outside 0x20..0x7e becomes
+ * '?', then s is cut to at most max bytes. The agent's error key and the
+ * collector's reading of it both go through here. */
+void xl_text_ascii(char *s, size_t max);

@@ -44,8 +44,6 @@
  * node record limit, so the path and permissions fit beside it. */
 #define XL_XS_CHUNK_BYTES 960
 #define XL_XS_MAX_SLOTS 256
-/* Longest path we build: /local/domain/<u32>/vm-data/xenlab/plan/<n>/chunks. */
-#define XL_XS_PATH_MAX 128
 
 #define XL_XS_PLAN "xenlab/plan"
 #define XL_XS_PLAN_VMDATA "vm-data/xenlab/plan"

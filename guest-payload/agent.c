@@ -4,7 +4,6 @@
  * so that the worker, xenlab-guest, links no Xen library. */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +15,8 @@
 #include "json-util.h"
 #include "oci-run.h"
 #include "plan-run.h"
+#include "self-path.h"
+#include "text.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -113,23 +114,12 @@ static int set_state(struct agent *a, enum xl_xs_state s, const char *error)
     return commit(a, kvs, error ? 2 : 1);
 }
 
-/* Guest text for the error key: one printable line, cut to fit a node. */
-static void sanitize_line(char *s, size_t max)
-{
-    size_t i;
-
-    for (i = 0; s[i]; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
-            s[i] = '?';
-    if (i > max)
-        s[max] = '\0';
-}
-
 static int fail(struct agent *a, int rc)
 {
     xl_autofree char *msg = xl_strdup(xl_error_message());
 
-    sanitize_line(msg, XL_XS_CHUNK_BYTES);
+    /* The error key: one printable line, cut to fit a node. */
+    xl_text_ascii(msg, XL_XS_CHUNK_BYTES);
     fprintf(stderr, "xenlab-guest-agent: %s\n", msg);
     if (a->xs && a->home && set_state(a, XL_XS_FAILED, msg))
         fprintf(stderr, "xenlab-guest-agent: cannot report the failure: %s\n", xl_error_message());
@@ -240,29 +230,11 @@ static int emit(void *opaque, size_t index, const struct xl_result *r)
     return rc;
 }
 
-static int self_dir_worker(char *buf, size_t n)
-{
-    char self[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    char *slash;
-
-    if (len <= 0)
-        return XL_ERR_NOTFOUND;
-    self[len] = '\0';
-    slash = strrchr(self, '/');
-    if (!slash)
-        return XL_ERR_NOTFOUND;
-    *slash = '\0';
-    if ((size_t)snprintf(buf, n, "%.*s/xenlab-guest", (int)(n - sizeof("/xenlab-guest")), self) >= n)
-        return XL_ERR_NOTFOUND;
-    return access(buf, X_OK) == 0 ? XL_OK : XL_ERR_NOTFOUND;
-}
-
 static int run(struct agent *a, const char *plan_file, const char *worker, const char *workdir,
                double plan_timeout)
 {
     struct xl_plan_runner pr = { 0 };
-    char found[PATH_MAX];
+    xl_autofree char *found = NULL;
     int rc;
 
     rc = set_state(a, XL_XS_BOOTING, NULL);
@@ -317,8 +289,11 @@ static int run(struct agent *a, const char *plan_file, const char *worker, const
         if (rc)
             return fail(a, rc);
     }
-    if (!worker && self_dir_worker(found, sizeof(found)) == XL_OK)
-        worker = found;
+    if (!worker) {
+        found = xl_self_sibling("xenlab-guest");
+        if (found && access(found, X_OK) == 0)
+            worker = found;
+    }
     pr.plan = &a->plan;
     pr.worker = worker ? worker : "xenlab-guest";
     pr.workdir = workdir;

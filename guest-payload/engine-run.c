@@ -6,7 +6,6 @@
 #include "engine-run.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "bench-params.h"
 #include "oci-bundle.h"
+#include "self-path.h"
 #include "size.h"
 #include "xl-util.h"
 
@@ -86,19 +86,18 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
                   double timeout_s, struct xl_spawn_result *sr)
 {
     struct argv_buf a = { 0 };
-    char worker[PATH_MAX], id[64], lim[32];
+    char id[64], lim[32];
+    xl_autofree char *worker = NULL;
     xl_autofree char *work = NULL;
     int is_podman = strcmp(engine, "podman") == 0, private_work = 0, rc;
     size_t i;
-    ssize_t n;
 
     xl_spawn_result_init(sr);
     if (!c->image && !(is_podman))
         return xl_error(XL_ERR_INVAL, "%s needs image=NAME (an image already present: nothing can be pulled)", engine);
-    n = readlink("/proc/self/exe", worker, sizeof(worker) - 1);
-    if (n <= 0)
+    worker = xl_self_exe();
+    if (!worker)
         return xl_error_errno(XL_ERR_FAIL, errno, "/proc/self/exe");
-    worker[n] = '\0';
     if (c->volume) {
         work = xl_strdup(c->volume);
     } else {

@@ -2,7 +2,6 @@
  * worker links no Xen library so it runs in a container and on any Linux. */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "grow-root.h"
 #include "json-util.h"
 #include "plan-run.h"
+#include "self-path.h"
 #include "sysinfo.h"
 #include "trials.h"
 #include "xl-util.h"
@@ -398,19 +398,11 @@ static int cmd_grow(int argc, char **argv)
  * this executable, else the one in PATH. */
 static int cmd_agent(char **argv)
 {
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    char *slash;
+    xl_autofree char *sibling = xl_self_sibling("xenlab-guest-agent");
 
     argv[0] = (char *)"xenlab-guest-agent";
-    if (n > 0) {
-        self[n] = '\0';
-        slash = strrchr(self, '/');
-        if (slash && (size_t)(slash - self) + sizeof("/xenlab-guest-agent") <= sizeof(self)) {
-            strcpy(slash + 1, "xenlab-guest-agent");
-            execv(self, argv);
-        }
-    }
+    if (sibling)
+        execv(sibling, argv);
     execvp(argv[0], argv);
     fprintf(stderr, "xenlab-guest: cannot run xenlab-guest-agent: %s\n", strerror(errno));
     return 1;

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
@@ -35,6 +34,7 @@
 #include "ct-cgroup.h"
 #include "json-util.h"
 #include "oci-bundle.h"
+#include "self-path.h"
 #include "size.h"
 #include "xl-spawn.h"
 #include "xl-util.h"
@@ -152,6 +152,19 @@ static int rt_command(const struct oci_run *o, const char *what, char *const arg
     }
 }
 
+/* The runtime by name, found in PATH, and how it must be started here:
+ * XL_ERR_NOTFOUND when it is not installed. */
+static int rt_setup(struct oci_run *o, const char *runtime)
+{
+    o->runtime = runtime;
+    if (xl_find_program(runtime, o->runtime_path, sizeof(o->runtime_path)))
+        return XL_ERR_NOTFOUND;
+    xl_ct_cgroups_probe(&o->cg);
+    if (strcmp(runtime, "crun") == 0 && o->cg.unified[0] && !o->cg.unified_has_controllers && o->cg.has_v1)
+        o->hide_unified = o->cg.unified;
+    return XL_OK;
+}
+
 /* The runtime's argv: global options, then the command and its arguments. */
 static char **rt_argv(const struct oci_run *o, const char *const *cmd)
 {
@@ -171,21 +184,61 @@ static char *bundle_path(const struct oci_run *o, const char *name)
     return xl_asprintf("%s/%s", o->bundle, name);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+#define RM_MAX_DEPTH 32
+
+/* Removes name (under dir_fd) and everything below it, never following a
+ * symlink and never leaving the filesystem dev (nothing should be mounted
+ * below). Returns how many entries are left. */
+static int rm_at(int dir_fd, const char *name, dev_t dev, int depth)
 {
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
+    struct stat st;
+    int fd, left = 0;
+    DIR *d;
+    struct dirent *e;
+
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : 1;
+    if (!S_ISDIR(st.st_mode))
+        return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT;
+    if (st.st_dev != dev || depth > RM_MAX_DEPTH)
+        return 1;
+    fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return 1;
+    }
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            left += rm_at(fd, e->d_name, dev, depth + 1);
+    closedir(d);
+    if (unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        left++;
+    return left;
 }
 
-static void rm_tree(const char *dir)
+/* rm_at for the directory at an absolute path, reached through its parent;
+ * anything but a directory there is left alone. Returns how many entries
+ * are left (0 when there is no directory to remove). */
+static int rm_dir(const char *path)
 {
-    /* FTW_MOUNT: never descend into something mounted below (nothing should be). */
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    xl_autofree char *parent = xl_strdup(path);
+    char *slash = strrchr(parent, '/');
+    struct stat st;
+    int fd, left = 0;
+
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    fd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    if (fstatat(fd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+        left = rm_at(fd, slash + 1, st.st_dev, 0);
+    close(fd);
+    return left;
 }
 
 /* The worker's arguments with any --workdir pointed at the container's work
@@ -314,20 +367,20 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
                         const char *work_ct)
 {
     struct xl_oci_params p = { 0 };
-    char worker[PATH_MAX], rootfs_real[PATH_MAX];
+    char rootfs_real[PATH_MAX];
+    xl_autofree char *worker = NULL;
     xl_autofree char *rootfs = bundle_path(o, "rootfs");
     xl_autofree char *config = bundle_path(o, "config.json");
     char **host_dirs = NULL;
     const char *ns = getenv("XENLAB_CT_CGROUPNS");
     json_object *doc = NULL;
     const char *text;
-    ssize_t n;
     int rc;
 
-    n = readlink("/proc/self/exe", worker, sizeof(worker) - 1);
-    if (n <= 0)
+    /* Read here, not where declared: errno must be readlink's. */
+    worker = xl_self_exe();
+    if (!worker)
         return xl_error_errno(XL_ERR_FAIL, errno, "/proc/self/exe");
-    worker[n] = '\0';
     if (c->rootfs) {
         if (!realpath(c->rootfs, rootfs_real))
             return xl_error_errno(XL_ERR_INVAL, errno, "rootfs %s", c->rootfs);
@@ -472,11 +525,11 @@ static void teardown(struct oci_run *o)
         fprintf(stderr, "xenlab-guest: warning: cgroup %s could not be removed\n", o->cgpath);
     /* The bundle, holding the owner record, goes last. */
     if (o->work_host && o->work_private)
-        rm_tree(o->work_host);
+        rm_dir(o->work_host);
     free(o->work_host);
     o->work_host = NULL;
     if (o->bundle) {
-        rm_tree(o->bundle);
+        rm_dir(o->bundle);
         rmdir(XL_OCI_STATE_DIR);
         free(o->bundle);
         o->bundle = NULL;
@@ -525,40 +578,6 @@ out:
 }
 
 /* --- Reaping what a killed run left ------------------------------------ */
-
-#define REAP_MAX_DEPTH 32
-
-/* Removes name (under dir_fd) and everything below it, never following a
- * symlink and never leaving the filesystem dev. */
-static int rm_at(int dir_fd, const char *name, dev_t dev, int depth)
-{
-    struct stat st;
-    int fd, left = 0;
-    DIR *d;
-    struct dirent *e;
-
-    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return errno == ENOENT ? 0 : 1;
-    if (!S_ISDIR(st.st_mode))
-        return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT;
-    if (st.st_dev != dev || depth > REAP_MAX_DEPTH)
-        return 1;
-    fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return 1;
-    d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return 1;
-    }
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            left += rm_at(fd, e->d_name, dev, depth + 1);
-    closedir(d);
-    if (unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-        left++;
-    return left;
-}
 
 /* Our bundle dirs are ct-XXXXXX, as mkdtemp makes them. */
 static bool is_bundle_name(const char *name)
@@ -627,24 +646,6 @@ static bool owner_alive(const struct owner *ow)
     return proc_start_time((pid_t)ow->pid) == ow->start;
 }
 
-/* Removes the work dir's last component through its parent, not following it. */
-static void reap_work(const char *work)
-{
-    xl_autofree char *parent = xl_strdup(work);
-    char *slash = strrchr(parent, '/');
-    struct stat st;
-    int fd;
-
-    *slash = '\0';
-    fd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    if (fstatat(fd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-        rm_at(fd, slash + 1, st.st_dev, 0))
-        fprintf(stderr, "xenlab-guest: warning: %s could not be removed\n", work);
-    close(fd);
-}
-
 static void reap_one(int state_fd, const char *name, dev_t dev)
 {
     struct oci_run o = { 0 };
@@ -658,18 +659,14 @@ static void reap_one(int state_fd, const char *name, dev_t dev)
     close(fd);
     if (!mine || owner_alive(&ow))
         return;
-    o.runtime = ow.runtime;
     snprintf(o.id, sizeof(o.id), "xenlab-%ld-%s", ow.pid, name + 3);
     snprintf(o.cgpath, sizeof(o.cgpath), "/xenlab/%s", o.id);
     fprintf(stderr, "xenlab-guest: reaping container %s left by dead process %ld\n", o.id, ow.pid);
-    if (xl_find_program(ow.runtime, o.runtime_path, sizeof(o.runtime_path)) == XL_OK) {
+    if (rt_setup(&o, ow.runtime) == XL_OK) {
         const char *const cmd[] = { "delete", "--force", o.id, NULL };
         char **argv = rt_argv(&o, cmd);
         int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-        xl_ct_cgroups_probe(&o.cg);
-        if (strcmp(ow.runtime, "crun") == 0 && o.cg.unified[0] && !o.cg.unified_has_controllers && o.cg.has_v1)
-            o.hide_unified = o.cg.unified;
         /* Fails when the container never got created or is gone: nothing to do. */
         (void)rt_command(&o, "delete", argv, -1, null_fd, NULL);
         if (null_fd >= 0)
@@ -678,8 +675,8 @@ static void reap_one(int state_fd, const char *name, dev_t dev)
     }
     if (xl_ct_cgroup_remove(o.cgpath))
         fprintf(stderr, "xenlab-guest: warning: cgroup %s could not be removed\n", o.cgpath);
-    if (ow.work[0])
-        reap_work(ow.work);
+    if (ow.work[0] && rm_dir(ow.work))
+        fprintf(stderr, "xenlab-guest: warning: %s could not be removed\n", ow.work);
     if (rm_at(state_fd, name, dev, 0))
         fprintf(stderr, "xenlab-guest: warning: %s/%s could not be removed\n", XL_OCI_STATE_DIR, name);
 }
@@ -726,7 +723,7 @@ void xl_oci_reap(void)
 int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *const worker_argv[],
                double timeout_s, struct xl_spawn_result *sr)
 {
-    struct oci_run o = { .runtime = runtime };
+    struct oci_run o = { 0 };
     struct sigaction sa, old_int, old_term;
     char **args = NULL;
     xl_autofree char *work_ct = NULL;
@@ -736,11 +733,8 @@ int xl_oci_run(const char *runtime, const struct xl_container_spec *c, char *con
 
     xl_spawn_result_init(sr);
     xl_oci_reap();
-    if (xl_find_program(runtime, o.runtime_path, sizeof(o.runtime_path)))
+    if (rt_setup(&o, runtime))
         return xl_error(XL_ERR_NOTFOUND, "%s not found (install the Debian package %s)", runtime, runtime);
-    xl_ct_cgroups_probe(&o.cg);
-    if (strcmp(runtime, "crun") == 0 && o.cg.unified[0] && !o.cg.unified_has_controllers && o.cg.has_v1)
-        o.hide_unified = o.cg.unified;
 
     got_signal = 0;
     memset(&sa, 0, sizeof(sa));

@@ -1,6 +1,5 @@
 #include "plan-run.h"
 
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 
 #include "container.h"
 #include "json-util.h"
+#include "self-path.h"
 #include "xl-spawn.h"
 #include "trials.h"
 #include "xl-util.h"
@@ -94,7 +94,8 @@ static int parse_worker_output(const char *out, struct xl_result *r)
 void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned trial, struct xl_result *r)
 {
     const struct xl_plan *plan = pr->plan;
-    char self[PATH_MAX];
+    xl_autofree char *self = NULL;
+    const char *worker = pr->worker;
     char **argv = NULL;
     struct xl_spawn_result sr;
     double timeout = plan->trial_timeout_s ? plan->trial_timeout_s : DEFAULT_TRIAL_TIMEOUT_S;
@@ -104,14 +105,9 @@ void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned tr
     xl_result_set_bench(r, &plan->items[item]);
     snprintf(r->arm, sizeof(r->arm), "%s", plan->arm);
     r->trial = trial;
-    if (pr->worker) {
-        snprintf(self, sizeof(self), "%s", pr->worker);
-    } else {
-        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-        self[n > 0 ? n : 0] = '\0';
-    }
-    argv = worker_argv(pr, item, trial, self);
+    if (!worker)
+        worker = self = xl_self_exe();
+    argv = worker_argv(pr, item, trial, worker ? worker : "");
     if (plan->in_container && !pr->worker) {
         rc = xl_container_run(&plan->container, argv + 1, timeout, &sr);
     } else {

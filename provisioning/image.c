@@ -94,15 +94,3 @@ int xl_image_fs_type(const char *image, uint64_t offset, char *type, size_t len)
     ext2fs_close_free(&fs);
     return XL_OK;
 }
-
-int xl_image_fs_size(const char *image, uint64_t offset, uint64_t *bytes_r)
-{
-    ext2_filsys fs = NULL;
-
-    if (open_ro(image, offset, &fs))
-        return xl_error(XL_ERR_NOTFOUND, "%s: no ext filesystem at offset %llu", image,
-                        (unsigned long long)offset);
-    *bytes_r = ext2fs_blocks_count(fs->super) * (uint64_t)fs->blocksize;
-    ext2fs_close_free(&fs);
-    return XL_OK;
-}

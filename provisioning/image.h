@@ -21,6 +21,3 @@ int xl_image_info(const char *image, struct xl_image_info *i_r);
 /* "ext4", "ext3", "ext2" or "" (not an ext filesystem) for the filesystem
  * at byte offset in image; read-only. */
 int xl_image_fs_type(const char *image, uint64_t offset, char *type, size_t len);
-
-/* Block count and block size of the ext filesystem at offset (read-only). */
-int xl_image_fs_size(const char *image, uint64_t offset, uint64_t *bytes_r);

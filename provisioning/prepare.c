@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent-unit.h"
 #include "image.h"
 #include "part.h"
 #include "xl-util.h"
@@ -17,22 +18,9 @@
 #define WANTS_DIR UNIT_DIR "/multi-user.target.wants"
 #define INSTALL_MAX (256u << 20)
 
-/* Used when no --unit is given; the same service guest-payload installs. */
-static const char default_unit[] =
-    "[Unit]\n"
-    "Description=xenlab guest agent: runs the benchmark plan dom0 put in XenStore\n"
-    "ConditionPathExists=/proc/xen\n"
-    "After=local-fs.target proc-xen.mount\n"
-    "Wants=proc-xen.mount\n"
-    "\n"
-    "[Service]\n"
-    "Type=simple\n"
-    "ExecStart=" GUEST_BINDIR "/xenlab-guest agent --workdir /var/lib/xenlab\n"
-    "StateDirectory=xenlab\n"
-    "Restart=no\n"
-    "\n"
-    "[Install]\n"
-    "WantedBy=multi-user.target\n";
+/* What prepare installed before the unit took the name of guest-payload's
+ * file: an image prepared then would otherwise start the agent twice. */
+#define LEGACY_UNIT "xenlab-guest.service"
 
 /* guest-payload's unit is a template with @BINDIR@ for the install prefix. */
 static void subst_bindir(char **text, size_t *len)
@@ -216,14 +204,29 @@ static int install_host_file(ext2_filsys fs, const char *image, const char *src,
     return write_file(fs, image, dirpath, name, buf, len, mode);
 }
 
+/* The enablement link first: a unit left without it never starts. */
+static int remove_legacy_unit(ext2_filsys fs, const char *image)
+{
+    ext2_ino_t dir;
+    int rc = ensure_dir(fs, image, WANTS_DIR, &dir);
+
+    if (!rc)
+        rc = remove_entry(fs, image, dir, LEGACY_UNIT);
+    if (!rc)
+        rc = ensure_dir(fs, image, UNIT_DIR, &dir);
+    if (!rc)
+        rc = remove_entry(fs, image, dir, LEGACY_UNIT);
+    return rc;
+}
+
 int xl_base_prepare(const char *image, const struct xl_prepare_opts *o)
 {
     xl_autofree char *agent = NULL, *unit_text = NULL, *unit_copy = NULL, *target = NULL;
     struct xl_part_layout l;
     ext2_filsys fs = NULL;
-    const char *unit_name = "xenlab-guest.service";
+    const char *unit_name = XL_AGENT_UNIT_NAME;
     char type[8], opts[64];
-    size_t unit_len = sizeof(default_unit) - 1;
+    size_t unit_len = 0;
     errcode_t e;
     int rc;
 
@@ -237,8 +240,10 @@ int xl_base_prepare(const char *image, const struct xl_prepare_opts *o)
             return rc;
         unit_copy = xl_strdup(o->unit);
         unit_name = basename(unit_copy);
-        subst_bindir(&unit_text, &unit_len);
+    } else {
+        unit_text = xl_strdup(XL_AGENT_UNIT);
     }
+    subst_bindir(&unit_text, &unit_len);
     rc = xl_part_read(image, &l);
     if (rc)
         return rc;
@@ -270,11 +275,15 @@ int xl_base_prepare(const char *image, const struct xl_prepare_opts *o)
         if (rc)
             goto out;
     }
-    rc = write_file(fs, image, UNIT_DIR, unit_name, unit_text ? unit_text : default_unit, unit_len, 0644);
+    rc = write_file(fs, image, UNIT_DIR, unit_name, unit_text, unit_len, 0644);
     if (rc)
         goto out;
     target = xl_asprintf(UNIT_DIR "/%s", unit_name);
     rc = write_symlink(fs, image, WANTS_DIR, unit_name, target);
+    if (rc)
+        goto out;
+    if (strcmp(unit_name, LEGACY_UNIT) != 0)
+        rc = remove_legacy_unit(fs, image);
 out:
     if (fs) {
         e = ext2fs_close_free(&fs);

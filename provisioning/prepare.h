@@ -4,7 +4,7 @@
 
 struct xl_prepare_opts {
     const char *guest_binary;   /* xenlab-guest; xenlab-guest-agent beside it is taken too */
-    const char *unit;           /* systemd unit file (xenlab-guest.service) */
+    const char *unit;           /* systemd unit file; NULL: guest-payload/xenlab-agent.service */
 };
 
 int xl_base_prepare(const char *image, const struct xl_prepare_opts *o);

@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "provision.h"
 #include "runner.h"
 #include "runstore.h"
+#include "self-path.h"
 #include "uri-policy.h"
 #include "spec.h"
 #include "xl-util.h"
@@ -31,26 +31,17 @@ static const char run_usage[] =
  * (or in the build tree's guest-payload/), and goes onto each payload disk. */
 static char *default_payload_dir(void)
 {
-    char self[PATH_MAX], *slash;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    const char *cands[] = { "", "/../guest-payload" };
+    static const char *const cands[] = { "xenlab-guest", "../guest-payload/xenlab-guest" };
     size_t i;
 
-    if (n <= 0)
-        return NULL;
-    self[n] = '\0';
-    slash = strrchr(self, '/');
-    if (!slash)
-        return NULL;
-    *slash = '\0';
     for (i = 0; i < XL_ARRAY_SIZE(cands); i++) {
-        xl_autofree char *p = xl_asprintf("%s%s/xenlab-guest", self, cands[i]);
+        xl_autofree char *p = xl_self_sibling(cands[i]);
 
+        if (!p)
+            return NULL;
         if (access(p, X_OK) == 0) {
-            char *dir = xl_strdup(p);
-
-            *strrchr(dir, '/') = '\0';
-            return dir;
+            *strrchr(p, '/') = '\0';
+            return xl_steal_pointer(&p);
         }
     }
     return NULL;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "journal.h"
 #include "json-util.h"
 #include "plan.h"
+#include "text.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -385,13 +387,6 @@ static int list_results(struct xl_collector *c, struct dom *d)
     return rc;
 }
 
-static void sanitize(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-            *s = '?';
-}
-
 static int check_state(struct xl_collector *c, struct dom *d)
 {
     xl_autofree char *path = xl_xs_path(d->home, XL_XS_STATE);
@@ -435,7 +430,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
 
         if (xl_xs_read_node(c->xs, epath, ERROR_MAX, &err, &len) != XL_OK)
             err = xl_strdup("(no error given)");
-        sanitize(err);
+        xl_text_ascii(err, SIZE_MAX);
         reason = xl_asprintf("guest failed: %s", err);
         return finish(c, d, false, reason);
     }
@@ -651,13 +646,6 @@ static const struct dom *find_dom(const struct xl_collector *c, unsigned domid)
         if (c->doms[i].domid == domid)
             return &c->doms[i];
     return NULL;
-}
-
-bool xl_collector_has(const struct xl_collector *c, unsigned domid, size_t slot)
-{
-    const struct dom *d = find_dom(c, domid);
-
-    return d && slot < d->nr_slots && d->slot[slot] == SLOT_HAVE;
 }
 
 const char *xl_collector_status(const struct xl_collector *c, unsigned domid, const char **reason_r)

@@ -70,7 +70,6 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s);
 
 /* How many domains are still running. */
 size_t xl_collector_running(const struct xl_collector *c);
-bool xl_collector_has(const struct xl_collector *c, unsigned domid, size_t slot);
 /* "done", "failed" or "running"; NULL for an unknown domain. */
 const char *xl_collector_status(const struct xl_collector *c, unsigned domid, const char **reason_r);
 

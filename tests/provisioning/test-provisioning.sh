@@ -127,11 +127,11 @@ check "base prepare" "$CLI" base prepare "$prep" --guest-binary "$GUEST"
 ls_bin=$(on_part "$prep" bash -c 'debugfs -R "stat /usr/local/bin/xenlab-guest" "$DEV" 2>/dev/null')
 check "prepare: /usr/local/bin/xenlab-guest is there, mode 0755, full size" \
     bash -c "echo '$ls_bin' | grep -q 'Mode:  0755' && echo '$ls_bin' | grep -q 'Size: $(stat -c %s "$GUEST")\$'"
-unit=$(on_part "$prep" bash -c 'debugfs -R "cat /etc/systemd/system/xenlab-guest.service" "$DEV" 2>/dev/null')
+unit=$(on_part "$prep" bash -c 'debugfs -R "cat /etc/systemd/system/xenlab-agent.service" "$DEV" 2>/dev/null')
 check "prepare: unit installed" bash -c "echo '$unit' | grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent'"
-link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-guest.service" "$DEV" 2>/dev/null')
+link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-agent.service" "$DEV" 2>/dev/null')
 check "prepare: unit enabled (multi-user.target.wants symlink)" \
-    bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-guest.service\"'"
+    bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-agent.service\"'"
 check "prepare: e2fsck -fn clean" on_part "$prep" bash -c 'e2fsck -fn "$DEV" >/dev/null 2>&1'
 check "prepare: running it again replaces the files" quiet "$CLI" base prepare "$prep" --guest-binary "$GUEST"
 check "prepare again: e2fsck -fn clean" on_part "$prep" bash -c 'e2fsck -fn "$DEV" >/dev/null 2>&1'
@@ -141,6 +141,18 @@ unit=$(on_part "$prep" bash -c 'debugfs -R "cat /etc/systemd/system/xenlab-agent
 check "prepare: @BINDIR@ became /usr/local/bin" bash -c "echo '$unit' | grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent'"
 link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-agent.service" "$DEV" 2>/dev/null')
 check "prepare: that unit is enabled too" bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-agent.service\"'"
+# A base prepared when the unit was called xenlab-guest.service: preparing it
+# again leaves one unit, not two agents.
+cp "$SRC/guest-payload/xenlab-agent.service" "$T/xenlab-guest.service"
+quiet "$CLI" base prepare "$prep" --guest-binary "$GUEST" --unit "$T/xenlab-guest.service"
+check "prepare: a unit named xenlab-guest.service is installed as given" \
+    on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-guest.service" "$DEV" 2>/dev/null | grep -q "Fast link dest"'
+quiet "$CLI" base prepare "$prep" --guest-binary "$GUEST"
+old=$(on_part "$prep" bash -c 'for d in /etc/systemd/system /etc/systemd/system/multi-user.target.wants; do
+    debugfs -R "ls -l $d" "$DEV" 2>/dev/null; done')
+check "prepare: the old xenlab-guest.service and its link are gone" bash -c "! echo '$old' | grep -q 'xenlab-guest.service'"
+check "prepare: xenlab-agent.service is still there" bash -c "echo '$old' | grep -q 'xenlab-agent.service'"
+check "prepare after the rename: e2fsck -fn clean" on_part "$prep" bash -c 'e2fsck -fn "$DEV" >/dev/null 2>&1'
 whole=$T/whole.img
 truncate -s 32M "$whole"; mkfs.ext4 -q -F "$whole"
 check "prepare: whole-disk ext4" "$CLI" base prepare "$whole" --guest-binary "$GUEST"

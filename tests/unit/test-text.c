@@ -1,5 +1,6 @@
 /* xl_text_sanitise and the error buffer that uses it: one printable line of
  * valid UTF-8 whatever the user, guest or journal put in. */
+#include <stdint.h>
 #include <string.h>
 
 #include "tap.h"
@@ -64,5 +65,17 @@ int main(void)
     xl_error_errno(XL_ERR_FAIL, 2, "%s", "/tmp/\tx");
     tap_ok(strncmp(xl_error_message(), "/tmp/\\tx: ", 10) == 0, "xl_error_errno escapes (got %s)",
            xl_error_message());
+
+    /* The XenStore channel's form: printable ASCII, '?' for anything else. */
+    {
+        char g[] = "caf\xc3\xa9\n\x1b[1m~\x7f";
+
+        xl_text_ascii(g, SIZE_MAX);
+        TAP_EQ_STR(g, "caf\?\?\?\?[1m~\?", "xl_text_ascii: every byte outside 0x20..0x7e becomes '?'");
+        xl_text_ascii(g, 3);
+        TAP_EQ_STR(g, "caf", "xl_text_ascii: cut to max bytes");
+        xl_text_ascii(g, 3);
+        TAP_EQ_STR(g, "caf", "xl_text_ascii: a string within max is kept");
+    }
     return tap_done();
 }
