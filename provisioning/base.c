@@ -358,3 +358,53 @@ int xl_base_list(char ***names_r, size_t *n_r)
     *n_r = n;
     return XL_OK;
 }
+
+static char *spec_relative(const char *spec_dir, const char *path)
+{
+    if (!path)
+        return NULL;
+    if (path[0] == '/' || !spec_dir)
+        return xl_strdup(path);
+    return xl_asprintf("%s/%s", spec_dir, path);
+}
+
+int xl_base_ensure(const char *name, const char *image, const char *template, const char *spec_dir,
+                   char **name_r, bool *added_r)
+{
+    xl_autofree char *img = spec_relative(spec_dir, image), *tpl = spec_relative(spec_dir, template);
+    xl_autofree char *derived = NULL, *abs = NULL, *entry = NULL;
+    struct xl_base b;
+    int rc;
+
+    *name_r = NULL;
+    *added_r = false;
+    if (!name && !image)
+        return xl_error(XL_ERR_INVAL, "no base: give --base NAME or \"base\": {\"name\": ...} in the spec");
+    if (!name) {
+        const char *slash = strrchr(img, '/'), *file = slash ? slash + 1 : img;
+
+        derived = xl_strndup(file, strcspn(file, "."));
+        name = derived;
+    }
+    rc = xl_name_check("spec base name", name);
+    if (rc)
+        return rc;
+    xl_base_init(&b);
+    entry = base_path(name);
+    if (img && access(entry, F_OK) < 0 && errno == ENOENT) {
+        rc = xl_base_add(name, img, tpl, &b);
+        if (rc)
+            rc = xl_error_prefix(rc, "the spec's base \"%s\"", name);
+        else
+            *added_r = true;
+    } else if (!(rc = xl_base_load(name, &b)) && img) {
+        abs = realpath(img, NULL);
+        if (!abs || strcmp(abs, b.image) != 0)
+            rc = xl_error(XL_ERR_INVAL, "the spec's base \"%s\" is %s, but base \"%s\" is registered with %s: "
+                          "give another name, or --base", name, abs ? abs : img, name, b.image);
+    }
+    if (!rc)
+        *name_r = xl_strdup(name);
+    xl_base_dispose(&b);
+    return rc;
+}

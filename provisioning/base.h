@@ -37,6 +37,16 @@ int xl_name_check(const char *what, const char *name);
  * registered is an error. */
 int xl_base_add(const char *name, const char *image, const char *template, struct xl_base *b_r);
 int xl_base_load(const char *name, struct xl_base *b_r);
+
+/* The base a spec names ("base": {"name", "image", "template"}), as a
+ * registered name in *name_r (caller frees): the name alone must be
+ * registered; with an image it is registered on first use, under the name
+ * or else the image's file name without its extension; a registered base of
+ * that name with another image is an error naming both. Relative image and
+ * template paths are relative to spec_dir. *added_r says it was registered
+ * now. */
+int xl_base_ensure(const char *name, const char *image, const char *template, const char *spec_dir,
+                   char **name_r, bool *added_r);
 /* Checks that the image still has the size, mtime and first-MiB checksum
  * seen at registration: clones of a changed base would be silently wrong. */
 int xl_base_verify(const struct xl_base *b);

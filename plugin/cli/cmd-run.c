@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <libgen.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +102,25 @@ static bool is_help(const char *arg)
 /* What a run needs of this host, checked before anything is made: a run
  * directory for a run that cannot start would be left pending, for
  * `clean` and `--resume` to trip over. */
+/* The spec's base, registered on first use (xl_base_ensure); it becomes
+ * --base, so the journal records it for --resume and clean. */
+static int spec_base(const char *spec_path, const struct xl_spec *s, char **name_r, struct xl_runner_opts *o)
+{
+    xl_autofree char *copy = xl_strdup(spec_path);
+    bool added = false;
+    int rc;
+
+    if (!s->base_name && !s->base_image)
+        return XL_OK;       /* preflight says "no base" */
+    rc = xl_base_ensure(s->base_name, s->base_image, s->base_template, dirname(copy), name_r, &added);
+    if (rc)
+        return rc;
+    if (added)
+        fprintf(stderr, "xenlab: registered the spec's base \"%s\" (%s)\n", *name_r, s->base_image);
+    o->base = *name_r;
+    return XL_OK;
+}
+
 static int preflight(const struct xl_runner_opts *o, const char *spec_base)
 {
     const char *base = o->base ? o->base : spec_base;
@@ -185,7 +205,7 @@ int xl_cmd_run(int argc, char **argv)
     struct xl_runner_opts o;
     struct xl_run run;
     const char *runs_dir = xl_runs_dir(), *resume = NULL;
-    xl_autofree char *payload = NULL, *clone_dir = NULL;
+    xl_autofree char *payload = NULL, *clone_dir = NULL, *spec_base_name = NULL;
     bool given[6] = { false }, created = false;
     unsigned uri_flags = 0;
     size_t failed = 0, jobs = 0;
@@ -275,6 +295,8 @@ int xl_cmd_run(int argc, char **argv)
         /* Everything `spec check` checks, and the host, before the run
          * directory exists. */
         rc = xl_spec_load(argv[optind], &run.spec);
+        if (!rc && !o.base && !xl_backend_has(o.backend, XL_BACKEND_CLONES_BASE))
+            rc = spec_base(argv[optind], &run.spec, &spec_base_name, &o);
         if (!rc)
             rc = preflight(&o, run.spec.base_name);
         if (rc)

@@ -54,4 +54,34 @@ printf '{"event":"run","state":"started","pid":1,"backend":"libxl","base":"b","t
 rc=$?
 [ $rc = 0 ] && grep -q "nothing it made is left" "$T/out"
 ok $? "clean of a run whose frozen spec is over today's limits: it loads and cleans (rc $rc: $(head -c 200 "$T/err"))"
+# The spec's base: registered on first use (relative paths from the spec's
+# folder), then referred to; a registered name with another image refused.
+if command -v mkfs.ext4 >/dev/null && command -v qemu-img >/dev/null; then
+    mkdir -p "$T/sp"
+    runs_before=$(ls -A "$XENLAB_RUNS_DIR" | wc -l)
+    truncate -s 16M "$T/sp/disk.img" && mkfs.ext4 -q -F "$T/sp/disk.img"
+    cp "$S/templates/debian-pv.cfg" "$T/sp/t.cfg"
+    spec_with() {   # spec_with BASE_JSON > FILE
+        printf '{"name":"b","base":%s,"benchmarks":[{"id":"nqueens","n":8}],' "$1"
+        printf '"arms":[{"name":"vm1","vcpus":1,"memory":"1GiB","run_in":"guest"}]}\n'
+    }
+    spec_with '{"image":"disk.img","template":"t.cfg"}' >"$T/sp/spec.json"
+    "$X" run "$T/sp/spec.json" --plain >"$T/out" 2>"$T/run.err"
+    rc=$?
+    grep -q "registered the spec's base \"disk\"" "$T/run.err" && "$X" base list 2>&1 | grep -q '^disk\b'
+    ok $? "the spec's image is registered on first use as \"disk\" (rc $rc: $(head -c 300 "$T/run.err"))"
+    "$X" run "$T/sp/spec.json" --plain >"$T/out" 2>"$T/run.err"
+    ! grep -q "registered" "$T/run.err" && grep -q "XenStore" "$T/run.err"
+    ok $? "  and the next run refers to it (on to the XenStore check: $(head -c 200 "$T/run.err"))"
+    truncate -s 16M "$T/sp/other.img" && mkfs.ext4 -q -F "$T/sp/other.img"
+    spec_with '{"name":"disk","image":"other.img"}' >"$T/sp/spec2.json"
+    "$X" run "$T/sp/spec2.json" --plain >"$T/out" 2>"$T/run.err"
+    rc=$?
+    [ $rc != 0 ] && [ "$(wc -l <"$T/run.err")" = 1 ] && grep -q 'base "disk" is registered with' "$T/run.err"
+    ok $? "a registered name with another image: one line naming both (rc $rc: $(head -c 300 "$T/run.err"))"
+    [ "$(ls -A "$XENLAB_RUNS_DIR" | wc -l)" = "$runs_before" ]
+    ok $? "  and no run directory for any of them"
+else
+    echo "ok $((n += 1)) - the spec's base # SKIP needs mkfs.ext4 and qemu-img"
+fi
 tap_done
