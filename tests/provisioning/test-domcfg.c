@@ -87,6 +87,7 @@ int main(void)
     DO_TEST("hvm", &arm);
     DO_TEST("qcow2", &qcow2_arm);
     DO_TEST_TEMPLATE("debian-pv");
+    DO_TEST_TEMPLATE("debian-pv-pygrub");
     DO_TEST_TEMPLATE("debian-pvh");
     DO_TEST_TEMPLATE("debian-hvm");
     do_test_xml("templates/debian-pv.xml", &arm, NULL, D "template-debian-pv.xml");

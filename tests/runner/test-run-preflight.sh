@@ -69,16 +69,16 @@ if command -v mkfs.ext4 >/dev/null && command -v qemu-img >/dev/null; then
     "$X" run "$T/sp/spec.json" --plain >"$T/out" 2>"$T/run.err"
     rc=$?
     grep -q "registered the spec's base \"disk\"" "$T/run.err" && "$X" base list 2>&1 | grep -q '^disk\b'
-    ok $? "the spec's image is registered on first use as \"disk\" (rc $rc: $(head -c 300 "$T/run.err"))"
+    ok $? "the spec's image is registered on first use as \"disk\" (rc $rc: $(tr "\n" " " <"$T/run.err" | head -c 300))"
     "$X" run "$T/sp/spec.json" --plain >"$T/out" 2>"$T/run.err"
     ! grep -q "registered" "$T/run.err" && grep -q "XenStore" "$T/run.err"
-    ok $? "  and the next run refers to it (on to the XenStore check: $(head -c 200 "$T/run.err"))"
+    ok $? "  and the next run refers to it (on to the XenStore check: $(tr "\n" " " <"$T/run.err" | head -c 200))"
     truncate -s 16M "$T/sp/other.img" && mkfs.ext4 -q -F "$T/sp/other.img"
     spec_with '{"name":"disk","image":"other.img"}' >"$T/sp/spec2.json"
     "$X" run "$T/sp/spec2.json" --plain >"$T/out" 2>"$T/run.err"
     rc=$?
     [ $rc != 0 ] && [ "$(wc -l <"$T/run.err")" = 1 ] && grep -q 'base "disk" is registered with' "$T/run.err"
-    ok $? "a registered name with another image: one line naming both (rc $rc: $(head -c 300 "$T/run.err"))"
+    ok $? "a registered name with another image: one line naming both (rc $rc: $(tr "\n" " " <"$T/run.err" | head -c 300))"
     [ "$(ls -A "$XENLAB_RUNS_DIR" | wc -l)" = "$runs_before" ]
     ok $? "  and no run directory for any of them"
 else
