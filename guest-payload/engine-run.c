@@ -57,7 +57,9 @@ static void engine_cmd(const char *engine, const char *cmd, const char *id, cons
     if (extra)
         push(&a, xl_strdup(extra));
     push(&a, xl_strdup(id));
-    xl_spawn_wait(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, &sr);
+    /* Captured, not inherited: `docker rm` prints the name, and the
+     * worker's stdout carries only result documents. */
+    xl_spawn_capture(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, 4096, &sr);
     xl_spawn_result_dispose(&sr);
     xl_argv_free(a.v);
 }

@@ -1,0 +1,62 @@
+#!/bin/bash
+# The container arm under Docker, as the seed ran it (`docker run --cpus
+# --memory`): a private dockerd of this test's own (its data root, exec root
+# and socket in a scratch dir, no iptables, no bridge), an image imported
+# offline from the worker's own libraries (the guests have no network to
+# pull one), and xenlab-guest bench --container runtime=docker. The limits
+# must read back from inside, an OOM kill must be a failed trial naming the
+# limit, and no container may be left.
+. "$(dirname "$0")/../tap.sh"
+G=${XENLAB_GUEST:?}
+if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (dockerd)"; exit 0; fi
+for p in dockerd docker; do
+    command -v $p >/dev/null || { echo "1..0 # SKIP $p is not installed (Debian package docker.io)"; exit 0; }
+done
+sock=$work/docker.sock
+export DOCKER_HOST=unix://$sock
+stop_dockerd() {
+    [ -f "$work/docker.pid" ] && kill "$(cat "$work/docker.pid")" 2>/dev/null
+    for _ in $(seq 100); do [ -e "$work/docker.pid" ] || break; sleep 0.1; done
+    umount -R "$work/data" 2>/dev/null
+    rm -rf "$work"
+}
+trap stop_dockerd EXIT
+setsid dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/docker.pid" \
+    -H "$DOCKER_HOST" --iptables=false --ip-masq=false --bridge=none >"$work/dockerd.log" 2>&1 </dev/null &
+for _ in $(seq 300); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
+if ! docker version >/dev/null 2>&1; then
+    echo "1..0 # SKIP dockerd does not start here: $(tail -1 "$work/dockerd.log")"
+    exit 0
+fi
+
+# The image: the worker's shared libraries and nothing else (the worker
+# itself is bind-mounted read-only by xenlab-guest).
+root=$work/root
+mkdir -p "$root/tmp"
+for lib in $(ldd "$G" | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }'); do
+    mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+done
+tar -C "$root" -c . | docker import - xenlab-test:worker >/dev/null
+ok $? "an image made offline from the worker's libraries (docker import)"
+
+spec="cpus=0.5,memory=256MiB,runtime=docker,image=xenlab-test:worker"
+"$G" bench nqueens --n 10 --trials 2 --arm ct-docker-$$ --workdir "$work" --container "$spec" >"$work/nq.out" 2>"$work/nq.err"
+rc=$?
+ok $rc "nqueens in a docker container: exit 0 ($(head -c 200 "$work/nq.err"))"
+r=$(grep -m1 '"xenlab":"result/1"' "$work/nq.out")
+for want in '"status":"ok"' '"container":"docker"' '"cpu_quota":0.5' '"mem_limit":268435456'; do
+    grep -qF "$want" <<<"$r"
+    ok $? "the result's environment, read inside the container, has $want"
+done
+ok $([ "$(grep -c '"xenlab":"result/1"' "$work/nq.out")" = 2 ] && echo 0 || echo 1) \
+    "stdout holds the result documents only (docker's own output kept out): $(grep -vc '^{' "$work/nq.out") other lines"
+
+"$G" bench memory --kernel add --type fp --array-mib 512 --trials 1 --workdir "$work" --container "$spec" \
+    >"$work/oom.out" 2>"$work/oom.err"
+rc=$?
+ok $([ $rc = 1 ] && echo 0 || echo 1) "an OOM-killed trial fails the command (rc $rc)"
+grep -q '"status":"failed".*"error":"out of memory in container (limit 256 MiB)"' "$work/oom.out"
+ok $? "it is a failed result document naming the limit: $(head -c 300 "$work/oom.out")"
+left=$(docker ps -a --filter name=xenlab- --format '{{.Names}}')
+ok $([ -z "$left" ] && echo 0 || echo 1) "no container left (${left:-none})"
+tap_done
