@@ -74,14 +74,6 @@ static int write_output(const char *path, const char *buf, size_t len)
     return write_in_place(path, 0, buf, len);
 }
 
-static const struct {
-    const char *name;
-    enum xl_report_format fmt;
-} formats[] = {
-    { "md", XL_REPORT_MD },     { "markdown", XL_REPORT_MD }, { "csv", XL_REPORT_CSV },
-    { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
-};
-
 /* A bare name that is not an existing path is a run id. */
 static int resolve(const char *arg, char **path_r, bool *is_run_r)
 {
@@ -192,7 +184,7 @@ int xl_cmd_report(int argc, char **argv)
     const char *output = NULL;
     char *den = NULL;
     struct xl_report rep;
-    size_t len = 0, k;
+    size_t len = 0;
     FILE *mem = NULL;
     int opt, i, rc = XL_OK;
 
@@ -201,13 +193,8 @@ int xl_cmd_report(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "f:a:r:o:h", opts, NULL)) != -1) {
         switch (opt) {
         case 'f':
-            for (k = 0; k < XL_ARRAY_SIZE(formats); k++)
-                if (strcmp(optarg, formats[k].name) == 0)
-                    break;
-            if (k == XL_ARRAY_SIZE(formats))
+            if (!xl_report_format_from_name(optarg, &fmt))
                 rc = xl_error(XL_ERR_INVAL, "--format: unknown format \"%s\" (md, csv, json, pts, html)", optarg);
-            else
-                fmt = formats[k].fmt;
             break;
         case 'a':
             rc = xl_report_set_arms(&rep, optarg);

@@ -317,3 +317,23 @@ int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, cons
     }
     return ferror(out) ? xl_error(XL_ERR_FAIL, "write error") : XL_OK;
 }
+
+bool xl_report_format_from_name(const char *name, enum xl_report_format *fmt_r)
+{
+    static const struct {
+        const char *name;
+        enum xl_report_format fmt;
+    } formats[] = {
+        { "md", XL_REPORT_MD },     { "markdown", XL_REPORT_MD }, { "csv", XL_REPORT_CSV },
+        { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
+    };
+    size_t k;
+
+    for (k = 0; k < XL_ARRAY_SIZE(formats); k++) {
+        if (strcmp(name, formats[k].name) == 0) {
+            *fmt_r = formats[k].fmt;
+            return true;
+        }
+    }
+    return false;
+}

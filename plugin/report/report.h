@@ -16,6 +16,9 @@
 
 enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON, XL_REPORT_PTS, XL_REPORT_HTML };
 
+/* "md" (or "markdown"), "csv", "json", "pts", "html"; false for any other. */
+bool xl_report_format_from_name(const char *name, enum xl_report_format *fmt_r);
+
 struct xl_report_cell {
     double *values;          /* successful trials, in trial order of arrival */
     unsigned *trials;        /* trial numbers seen (ok or failed), to drop duplicates */

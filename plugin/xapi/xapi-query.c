@@ -146,14 +146,6 @@ int xl_xapi_list_runs(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     return XL_OK;
 }
 
-static const struct {
-    const char *name;
-    enum xl_report_format fmt;
-} formats[] = {
-    { "md", XL_REPORT_MD },     { "markdown", XL_REPORT_MD }, { "csv", XL_REPORT_CSV },
-    { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
-};
-
 int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
     const char *id, *format = xl_rpc_arg(c, "format");
@@ -162,18 +154,14 @@ int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     xl_autofree char *buf = NULL;
     struct xl_report r;
     struct xl_run run;
-    size_t len = 0, k;
+    size_t len = 0;
     FILE *mem;
     int rc;
 
     if (format) {
-        for (k = 0; k < XL_ARRAY_SIZE(formats); k++)
-            if (strcmp(format, formats[k].name) == 0)
-                break;
-        if (k == XL_ARRAY_SIZE(formats))
+        if (!xl_report_format_from_name(format, &fmt))
             return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "format", "\"%s\": use md, csv, json, pts or html",
                                 format);
-        fmt = formats[k].fmt;
     }
     rc = xl_xapi_need_run_id(c, rep, &id);
     if (rc)
