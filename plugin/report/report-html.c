@@ -64,7 +64,7 @@ static void write_table(const struct xl_report *rep, const char *num, const char
         html_text(out, num);
         fputs(" / ", out);
         html_text(out, den);
-        fputs("</th>", out);
+        fputs("</th><th>verdict (95 % CI, Welch on logs)</th>", out);
     }
     fputs("</tr>\n", out);
     for (i = 0; i < rep->nr_rows; i++) {
@@ -101,6 +101,16 @@ static void write_table(const struct xl_report *rep, const char *num, const char
                 fprintf(out, "<td class=\"n\">%.3f</td>", sa.mean / sb.mean);
             else
                 fputs("<td class=\"n\">-</td>", out);
+            {
+                struct xl_report_comparison cmp;
+
+                xl_report_compare(rep, row, num, den, &cmp);
+                fprintf(out, "<td class=\"%s\">", cmp.verdict == XL_VERDICT_WORSE    ? "worse"
+                                                   : cmp.verdict == XL_VERDICT_BETTER ? "better"
+                                                                                      : "same");
+                html_text(out, cmp.text);
+                fputs("</td>", out);
+            }
         }
         fputs("</tr>\n", out);
     }

@@ -1,5 +1,6 @@
 /* The text writers over the report model: Markdown (with the environment
  * table and the confounder flags), CSV and JSON, and the dispatch. */
+#include <math.h>
 #include <string.h>
 
 #include "json-util.h"
@@ -106,10 +107,12 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
         fputs(" |", out);
     }
     if (num)
-        fprintf(out, " %s / %s |", num, den);
+        fprintf(out, " %s / %s | %s vs %s (Welch on logs) |", num, den, num, den);
     fputs("\n|---|", out);
     for (a = 0; a < rep->nr_arms + (num ? 1 : 0); a++)
         fputs("---:|", out);
+    if (num)
+        fputs("---|", out);
     fputc('\n', out);
     for (i = 0; i < rep->nr_rows; i++) {
         const struct xl_report_row *row = &rep->rows[i];
@@ -128,10 +131,16 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
                 nmax = row->cells[a].nr_values;
         }
         if (num) {
+            struct xl_report_comparison c;
+
             if (ratio_of(rep, row, num, den, &r))
                 fprintf(out, " %.3f |", r);
             else
                 fputs(" - |", out);
+            xl_report_compare(rep, row, num, den, &c);
+            fputc(' ', out);
+            md_text(out, c.text);
+            fputs(" |", out);
         }
         fputc('\n', out);
     }
@@ -173,12 +182,16 @@ static void write_csv(const struct xl_report *rep, const char *num, const char *
 
     fputs("benchmark,variant,label,unit,better,arm,trials,failed,mean,stddev,dev_pct,min,max,ci95_low,ci95_high", out);
     if (num)
-        fprintf(out, ",ratio_%s_%s", num, den);
+        fprintf(out, ",ratio_%s_%s,ratio_geo,ratio_ci95_low,ratio_ci95_high,verdict", num, den);
     fputc('\n', out);
     for (i = 0; i < rep->nr_rows; i++) {
         const struct xl_report_row *row = &rep->rows[i];
         double r;
         bool have_ratio = num && ratio_of(rep, row, num, den, &r);
+        struct xl_report_comparison cmp;
+
+        if (num)
+            xl_report_compare(rep, row, num, den, &cmp);
 
         for (a = 0; a < rep->nr_arms; a++) {
             const struct xl_report_cell *c = &row->cells[a];
@@ -202,6 +215,11 @@ static void write_csv(const struct xl_report *rep, const char *num, const char *
                     fprintf(out, ",%.4f", r);
                 else
                     fputc(',', out);
+                if (cmp.ci.ok)
+                    fprintf(out, ",%.4f,%.4f,%.4f,", cmp.ci.ratio, cmp.ci.low, cmp.ci.high);
+                else
+                    fputs(",,,,", out);
+                csv_field(out, xl_verdict_name(cmp.verdict));
             }
             fputc('\n', out);
         }
@@ -273,6 +291,24 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
             xl_json_add(ratio, "of", xl_json_str(num));
             xl_json_add(ratio, "to", xl_json_str(den));
             xl_json_add(ratio, "value", num4(r));
+            {
+                struct xl_report_comparison c;
+
+                xl_report_compare(rep, row, num, den, &c);
+                if (c.ci.ok) {
+                    json_object *ci = json_object_new_array();
+
+                    xl_json_add(ratio, "geometric", num4(c.ci.ratio));
+                    json_object_array_add(ci, num4(c.ci.low));
+                    json_object_array_add(ci, num4(c.ci.high));
+                    xl_json_add(ratio, "ci95", ci);
+                    xl_json_add(ratio, "method", xl_json_str("welch-log"));
+                    if (isfinite(c.ci.df))
+                        xl_json_add(ratio, "df", num4(c.ci.df));
+                }
+                xl_json_add(ratio, "verdict", xl_json_str(xl_verdict_name(c.verdict)));
+                xl_json_add(ratio, "text", xl_json_str(c.text));
+            }
             xl_json_add(ro, "ratio", ratio);
         }
         json_object_array_add(rows, ro);

@@ -307,3 +307,56 @@ void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s)
 {
     xl_stats_compute(c->values, c->nr_values, s);
 }
+
+const char *xl_verdict_name(enum xl_verdict v)
+{
+    switch (v) {
+    case XL_VERDICT_SAME: return "no difference shown";
+    case XL_VERDICT_BETTER: return "better";
+    case XL_VERDICT_WORSE: return "worse";
+    case XL_VERDICT_NONE: break;
+    }
+    return "no interval";
+}
+
+void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *row, const char *num,
+                       const char *den, struct xl_report_comparison *c)
+{
+    int a = xl_report_find_arm(rep, num), b = xl_report_find_arm(rep, den);
+    double pct, lo, hi;
+    bool higher;
+
+    memset(c, 0, sizeof(*c));
+    if (a < 0 || b < 0) {
+        snprintf(c->text, sizeof(c->text), "no such arm");
+        return;
+    }
+    xl_ratio_ci_welch_log(row->cells[a].values, row->cells[a].nr_values, row->cells[b].values,
+                          row->cells[b].nr_values, &c->ci);
+    if (!c->ci.ok) {
+        snprintf(c->text, sizeof(c->text), "no interval: %s",
+                 row->cells[a].nr_values < 2 || row->cells[b].nr_values < 2 ? "fewer than 2 trials in an arm"
+                                                                            : "a value that is not positive");
+        return;
+    }
+    pct = (c->ci.ratio - 1) * 100;
+    lo = (c->ci.low - 1) * 100;
+    hi = (c->ci.high - 1) * 100;
+    if (c->ci.low <= 1 && c->ci.high >= 1) {
+        c->verdict = XL_VERDICT_SAME;
+        snprintf(c->text, sizeof(c->text), "no difference shown (95 %% CI %+.1f to %+.1f %%)", lo, hi);
+        return;
+    }
+    higher = c->ci.ratio > 1;
+    c->verdict = higher == row->lower_is_better ? XL_VERDICT_WORSE : XL_VERDICT_BETTER;
+    /* As magnitudes: "30.7 % lower (95 % CI 26.9 to 34.3 %)". */
+    if (!higher) {
+        double t = -hi;
+
+        hi = -lo;
+        lo = t;
+        pct = -pct;
+    }
+    snprintf(c->text, sizeof(c->text), "%s is %.1f %% %s than %s, %s (95 %% CI %.1f to %.1f %%)", num, pct,
+             higher ? "higher" : "lower", den, xl_verdict_name(c->verdict), lo, hi);
+}

@@ -66,6 +66,23 @@ int xl_report_find_arm(const struct xl_report *rep, const char *name);
 
 void xl_report_cell_stats(const struct xl_report_cell *c, struct xl_stats *s);
 
+/* Arm num against arm den on one row: the ratio of geometric means with its
+ * 95 % CI (Welch on log values, stats.h) and the verdict, in words that say
+ * which is better: "vm2 is 27.5 % higher than vm1, worse (95 % CI 24.0 to
+ * 31.1 %)", "no difference shown (95 % CI -6.1 to +6.4 %)", or why there is
+ * no interval. */
+enum xl_verdict { XL_VERDICT_NONE, XL_VERDICT_SAME, XL_VERDICT_BETTER, XL_VERDICT_WORSE };
+
+struct xl_report_comparison {
+    struct xl_ratio_ci ci;
+    enum xl_verdict verdict;
+    char text[192];
+};
+
+void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *row, const char *num,
+                       const char *den, struct xl_report_comparison *c);
+const char *xl_verdict_name(enum xl_verdict v);
+
 /* The report's time stamp: $SOURCE_DATE_EPOCH when set (reproducible PTS
  * and HTML output), else now. */
 time_t xl_report_time(void);
