@@ -64,6 +64,8 @@ json_object *xl_plan_to_json(const struct xl_plan *p)
     xl_json_add(o, "trials", json_object_new_int((int)p->policy.trials));
     xl_json_add(o, "max_trials", json_object_new_int((int)p->policy.max_trials));
     xl_json_add(o, "target_deviation", json_object_new_double(p->policy.target_dev_pct));
+    if (p->policy.target_ci_pct > 0)
+        xl_json_add(o, "target_ci", json_object_new_double(p->policy.target_ci_pct));
     xl_json_add(o, "trial_timeout", json_object_new_int((int)p->trial_timeout_s));
     if (p->grow_root)
         xl_json_add(o, "grow_root", json_object_new_boolean(1));
@@ -110,7 +112,7 @@ static bool valid_token(const char *s, size_t max)
 int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
 {
     static const char *const keys[] = { "xenlab", "run", "arm", "replica", "trials", "max_trials",
-                                        "target_deviation", "trial_timeout", "grow_root", "run_in", "items", "skip", NULL };
+                                        "target_deviation", "target_ci", "trial_timeout", "grow_root", "run_in", "items", "skip", NULL };
     const char *schema = NULL, *run = NULL, *arm = NULL;
     json_object *items = NULL, *run_in = NULL;
     int64_t v;
@@ -151,6 +153,8 @@ int xl_plan_from_json(json_object *obj, const char *what, struct xl_plan *p)
     p->policy.max_trials = (unsigned)v;
     if (!rc)
         rc = xl_json_get_double(obj, "", "target_deviation", false, 0, 100, &p->policy.target_dev_pct);
+    if (!rc)
+        rc = xl_json_get_double(obj, "", "target_ci", false, 0, 100, &p->policy.target_ci_pct);
     v = 0;
     if (!rc)
         rc = xl_json_get_int(obj, "", "trial_timeout", false, 0, 7 * 86400, &v);

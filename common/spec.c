@@ -249,9 +249,12 @@ static int parse_policy(json_object *obj, struct xl_spec *s)
         return xl_error(XL_ERR_INVAL, "max_trials: must be at least trials (%u)", s->policy.trials);
     s->policy.max_trials = (unsigned)v;
     rc = xl_json_get_double(obj, "", "target_deviation", false, 0, 100, &s->policy.target_dev_pct);
+    if (!rc)
+        rc = xl_json_get_double(obj, "", "target_ci", false, 0, 100, &s->policy.target_ci_pct);
     if (rc)
         return rc;
-    if (s->policy.target_dev_pct > 0 && s->policy.max_trials == s->policy.trials && s->policy.trials < 20) {
+    if ((s->policy.target_dev_pct > 0 || s->policy.target_ci_pct > 0) && s->policy.max_trials == s->policy.trials &&
+        s->policy.trials < 20) {
         /* As PTS: dynamic runs may double the count unless told otherwise. */
         s->policy.max_trials = s->policy.trials * 2;
     }
@@ -262,7 +265,7 @@ static int parse_policy(json_object *obj, struct xl_spec *s)
 static int spec_parse(json_object *obj, struct xl_spec *s)
 {
     static const char *const top_keys[] = { "name", "description", "base", "trials", "max_trials",
-                                            "target_deviation", "timeouts", "benchmarks", "arms", NULL };
+                                            "target_deviation", "target_ci", "timeouts", "benchmarks", "arms", NULL };
     static const char *const base_keys[] = { "name", "image", "template", NULL };
     static const char *const timeout_keys[] = { "trial_s", "arm_s", NULL };
     json_object *base = NULL, *timeouts = NULL, *benches = NULL, *arms = NULL;
@@ -409,6 +412,8 @@ json_object *xl_spec_to_json(const struct xl_spec *s)
     xl_json_add(o, "trials", json_object_new_int((int)s->policy.trials));
     xl_json_add(o, "max_trials", json_object_new_int((int)s->policy.max_trials));
     xl_json_add(o, "target_deviation", json_object_new_double(s->policy.target_dev_pct));
+    if (s->policy.target_ci_pct > 0)
+        xl_json_add(o, "target_ci", json_object_new_double(s->policy.target_ci_pct));
     if (s->trial_timeout_s || s->arm_timeout_s) {
         json_object *t = json_object_new_object();
 

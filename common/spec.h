@@ -19,11 +19,13 @@
 #define XL_SPEC_MAX_GUESTS 256
 
 /* PTS-style dynamic trials: run `trials`; while the deviation exceeds
- * target_dev_pct, add trials up to max_trials. */
+ * target_dev_pct, or the 95 % CI's half-width exceeds target_ci_pct of the
+ * mean, add trials up to max_trials. */
 struct xl_trial_policy {
     unsigned trials;
     unsigned max_trials;
-    double target_dev_pct;   /* 0: fixed trial count */
+    double target_dev_pct;   /* 0: no deviation rule */
+    double target_ci_pct;    /* 0: no CI rule; both 0: fixed trial count */
 };
 
 struct xl_arm {
@@ -77,4 +79,5 @@ static inline void xl_trial_policy_default(struct xl_trial_policy *p)
     p->trials = 3;
     p->max_trials = 3;
     p->target_dev_pct = 0;
+    p->target_ci_pct = 0;
 }

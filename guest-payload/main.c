@@ -28,7 +28,7 @@ static const char usage_text[] =
     "       xenlab-guest grow [--dir D]   (grow D's ext4 and partition to the end of its disk)\n"
     "       xenlab-guest agent [--home /local/domain/ID] [--plan-file FILE] [--workdir D]\n"
     "       xenlab-guest version\n"
-    "TRIAL OPTIONS: --trials N [--max-trials M --target-dev PCT] [--arm LABEL] [--workdir D]\n"
+    "TRIAL OPTIONS: --trials N [--max-trials M --target-dev PCT --target-ci PCT] [--arm LABEL] [--workdir D]\n"
     "               [--container cpus=1.0,memory=1GiB[,runtime=auto|runc|crun|podman|docker]\n"
     "                            [,rootfs=DIR|image=NAME][,volume=HOST:CT]]\n";
 
@@ -166,7 +166,7 @@ out:
 static int cmd_bench(int argc, char **argv)
 {
     enum { O_N = 256, O_KERNEL, O_TYPE, O_ARRAY, O_REPS, O_CLIENTS, O_SECONDS, O_DIR, O_LOADFILE,
-           O_THREADS, O_TRIALS, O_MAX_TRIALS, O_TARGET, O_ARM, O_WORKDIR, O_CONTAINER, O_TRIAL,
+           O_THREADS, O_TRIALS, O_MAX_TRIALS, O_TARGET, O_TARGET_CI, O_ARM, O_WORKDIR, O_CONTAINER, O_TRIAL,
            O_NO_SUMMARY };
     static const struct option opts[] = {
         { "n", required_argument, NULL, O_N },
@@ -182,6 +182,7 @@ static int cmd_bench(int argc, char **argv)
         { "trials", required_argument, NULL, O_TRIALS },
         { "max-trials", required_argument, NULL, O_MAX_TRIALS },
         { "target-dev", required_argument, NULL, O_TARGET },
+        { "target-ci", required_argument, NULL, O_TARGET_CI },
         { "arm", required_argument, NULL, O_ARM },
         { "workdir", required_argument, NULL, O_WORKDIR },
         { "container", required_argument, NULL, O_CONTAINER },
@@ -240,6 +241,13 @@ static int cmd_bench(int argc, char **argv)
                 e = XL_ERR_INVAL;
             }
             break;
+        case O_TARGET_CI:
+            cli.policy.target_ci_pct = strtod(optarg, &end);
+            if (end == optarg || *end || cli.policy.target_ci_pct < 0 || cli.policy.target_ci_pct > 100) {
+                fprintf(stderr, "xenlab-guest: --target-ci: \"%s\" must be a percentage from 0 to 100\n", optarg);
+                e = XL_ERR_INVAL;
+            }
+            break;
         case O_ARM: cli.arm = optarg; break;
         case O_WORKDIR: cli.workdir = optarg; break;
         case O_CONTAINER: cli.container = optarg; break;
@@ -265,7 +273,7 @@ static int cmd_bench(int argc, char **argv)
         rc = usage_error("--max-trials must be at least --trials");
         goto out;
     }
-    if (cli.policy.target_dev_pct > 0 && !max_trials)
+    if ((cli.policy.target_dev_pct > 0 || cli.policy.target_ci_pct > 0) && !max_trials)
         cli.policy.max_trials = cli.policy.trials * 2;
     if (cli.workdir && chdir(cli.workdir) < 0) {
         fprintf(stderr, "xenlab-guest: --workdir %s: %s\n", cli.workdir, strerror(errno));

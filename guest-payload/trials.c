@@ -1,5 +1,7 @@
 #include "trials.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "json-util.h"
@@ -18,8 +20,13 @@ int xl_trials_run(const struct xl_trial_policy *pol, xl_trial_fn run, xl_emit_fn
         struct xl_result r;
 
         if (trial > pol->trials) {
-            /* Dynamic extra trials only while the spread is too wide to trust. */
-            if (pol->target_dev_pct <= 0 || nok < 2 || out->stats.dev_pct <= pol->target_dev_pct)
+            /* Dynamic extra trials only while the spread, or the mean's 95 %
+             * CI, is too wide to trust. */
+            double ci_pct = out->stats.mean != 0 ? out->stats.ci95_half / fabs(out->stats.mean) * 100 : 0;
+            bool dev_wide = pol->target_dev_pct > 0 && out->stats.dev_pct > pol->target_dev_pct;
+            bool ci_wide = pol->target_ci_pct > 0 && ci_pct > pol->target_ci_pct;
+
+            if (nok < 2 || (!dev_wide && !ci_wide))
                 break;
         }
         if (skip && skip(opaque, trial))

@@ -416,7 +416,8 @@ static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
             .nr_slots = xl_plan_nr_slots(&a->plan),
             .max_trials = a->plan.policy.max_trials,
             .timeout_s = job_timeout(rn),
-            .min_trials = a->plan.policy.target_dev_pct > 0 ? a->plan.policy.trials : 0,
+            .min_trials = a->plan.policy.target_dev_pct > 0 || a->plan.policy.target_ci_pct > 0
+                              ? a->plan.policy.trials : 0,
             .have = j->have,
         };
 
