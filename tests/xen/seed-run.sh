@@ -32,8 +32,9 @@ T=2400 tb env XENLAB_RUNS_DIR="$runs" xenlab run "$lib/$(basename "$spec")" "${o
 echo "TIMING: $backend run $((SECONDS - t0))s"
 # Provisioning start to the first collected result, per guest (the progress lines' elapsed).
 awk '$5 == "trial" && $6 ~ /^1\// && !seen[$2]++ { print "TIMING: " $3 " clone to first result " $8 }' "$progress"
-id=$(tb ls "$runs" | tail -1)
-[ -n "$id" ] || bail "no run directory under $runs"
+# The run's own "xenlab: run ID in DIR" line: ids made in the same second do not sort by age.
+id=$(sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$progress" | head -1)
+[ -n "$id" ] || bail "xenlab run printed no run id"
 R=/var/lib/xenlab/test-runs-$backend/$id
 # A report takes seconds in dom0; the testbed's exec channel has been seen (twice in
 # many hundred calls) never delivering a command's exit, so give up after 2 minutes
