@@ -17,7 +17,9 @@ to_dom0 "$xs_ping" "$hostile" "$dom0_script"
 rc=0
 "$TESTBED" exec -t 1200 bash "$lib/guest-hostile.dom0" || rc=$?
 "$TESTBED" cp :/var/lib/xenlab/test-hostile "$work/" || bail "could not copy the collector's journal out"
-python3 - "$work/test-hostile" "$here" <<'PY' || rc=1
+# The journal as the CLI reads it (xenlab journal: the directory holds its spec.json too).
+"${XENLAB_CLI:?}" journal test-hostile "$work" > "$work/journal.json" || bail "xenlab journal could not read it"
+python3 - "$work/test-hostile" "$here" "$work/journal.json" <<'PY' || rc=1
 import json, os, statistics, sys
 work = sys.argv[1]
 failed = 0
@@ -25,7 +27,7 @@ def check(what, cond, got=""):
     global failed
     print(("PASS: " if cond else "FAIL: ") + what + (f" ({got})" if got != "" else ""))
     failed += not cond
-journal = [json.loads(l) for l in open(os.path.join(work, "journal.jsonl"))]
+journal = json.load(open(sys.argv[3]))["events"]
 doms = sorted({e["domain"] for e in journal if "domain" in e})
 fin = {e["domain"]: e for e in journal if e.get("event") == "domain"}
 good = [d for d in doms if fin.get(d, {}).get("status") == "done"]
