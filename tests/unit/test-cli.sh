@@ -28,6 +28,13 @@ ok $? "an unknown command is shown escaped (got $rc: $(head -1 "$tmp/err" | od -
 "$X" spec plan "$S/templates/seed-quick.json" vm2 > "$tmp/plan.json"; ok $? "spec plan prints vm2's plan"
 "$X" spec plan "$S/templates/seed-quick.json" vm9 2> "$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q vm9 "$tmp/err"; ok $? "an unknown arm exits 2 naming it"
+g=$S/tests/data/spec/script-arms.out.json
+"$X" spec --json "$S/tests/data/spec/script-arms.json" > "$tmp/spec.json"; ok $? "spec --json prints the validated spec"
+[ -z "${XENLAB_REGEN:-}" ] || cp "$tmp/spec.json" "$g"
+cmp -s "$tmp/spec.json" "$g"; ok $? "spec --json: sizes in bytes, every arm's disk, replicas and run_in (${g#"$S/"})"
+"$X" spec --json "$S/tests/data/spec/bad-negative-vcpus.json" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/out" ] && grep -q "arms\[0\].vcpus" "$tmp/err"
+ok $? "spec --json of an invalid spec exits 2 naming the JSON path, prints nothing (got $rc)"
 
 "$G" bench nqueens --n 8 --trials 2 --arm t > "$tmp/nq.jsonl"; ok $? "worker nqueens runs"
 [ "$(grep -c '"xenlab":"result/1"' "$tmp/nq.jsonl")" = 2 ]; ok $? "one result document per trial"
