@@ -22,7 +22,4 @@ ensure_testbed() {
 }
 
 # to_dom0 FILE...: copies each FILE, and tap.sh, into $lib in dom0.
-to_dom0() {
-    local f
-    for f in "$here/../tap.sh" "$@"; do "$TESTBED" cp "$f" ":$lib/"; done
-}
+to_dom0() { local f; for f in "$here/../tap.sh" "$@"; do "$TESTBED" cp "$f" ":$lib/"; done; }
