@@ -8,9 +8,9 @@
 # limit, and no container may be left.
 . "$(dirname "$0")/../tap.sh"
 G=${XENLAB_GUEST:?}
-if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (dockerd)"; exit 0; fi
+[ "$(id -u)" = 0 ] || skip_all "needs root (dockerd)"
 for p in dockerd docker; do
-    command -v $p >/dev/null || { echo "1..0 # SKIP $p is not installed (Debian package docker.io)"; exit 0; }
+    command -v $p >/dev/null || skip_all "$p is not installed (Debian package docker.io)"
 done
 sock=$work/docker.sock
 export DOCKER_HOST=unix://$sock
@@ -18,15 +18,13 @@ stop_dockerd() {
     [ -f "$work/docker.pid" ] && kill "$(cat "$work/docker.pid")" 2>/dev/null
     for _ in $(seq 100); do [ -e "$work/docker.pid" ] || break; sleep 0.1; done
     umount -R "$work/data" 2>/dev/null
-    rm -rf "$work"
 }
-trap stop_dockerd EXIT
+at_exit=stop_dockerd
 setsid dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/docker.pid" \
     -H "$DOCKER_HOST" --iptables=false --ip-masq=false --bridge=none >"$work/dockerd.log" 2>&1 </dev/null &
 for _ in $(seq 300); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
 if ! docker version >/dev/null 2>&1; then
-    echo "1..0 # SKIP dockerd does not start here: $(tail -1 "$work/dockerd.log")"
-    exit 0
+    skip_all "dockerd does not start here: $(tail -1 "$work/dockerd.log")"
 fi
 
 # The image: the worker's shared libraries and nothing else (the worker

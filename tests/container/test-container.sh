@@ -7,15 +7,13 @@
 set -u
 rt=$1
 G=$XENLAB_GUEST
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
-skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+. "$(dirname "$0")/../tap.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "needs root to create cgroups"
 command -v "$rt" > /dev/null || skip_all "$rt is not installed (Debian package $rt)"
 [ -d /sys/fs/cgroup ] || skip_all "no /sys/fs/cgroup"
 
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$work
 mkdir "$tmp/work"
 spec="cpus=1.0,memory=256MiB,runtime=$rt"
 
@@ -126,5 +124,4 @@ PATH=/nonexistent "$G" bench nqueens --n 8 --container "$spec" > "$tmp/miss.out"
 [ $rc = 1 ] && grep -q "\"status\":\"failed\".*install the Debian package $rt" "$tmp/miss.out"
 ok $? "a missing $rt fails the trial naming the package: $(cat "$tmp/err")"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

@@ -8,8 +8,7 @@
 . "$(dirname "$0")/../tap.sh"
 G=${XENLAB_GUEST:?}
 if [ "$(id -u)" != 0 ] || ! command -v partx >/dev/null || ! losetup -f >/dev/null 2>&1; then
-    echo "1..0 # SKIP needs root, partx and a free loop device"
-    exit 0
+    skip_all "needs root, partx and a free loop device"
 fi
 devs=() mnts=()
 cleanup() {
@@ -20,9 +19,8 @@ cleanup() {
         partx -d "$d" 2>/dev/null
         losetup -d "$d" 2>/dev/null
     done
-    rm -rf "$work"
 }
-trap cleanup EXIT
+at_exit=cleanup
 # CAP_SYS_RESOURCE is bit 24 of the effective set.
 caps=$(awk '/^CapEff/ { print $2 }' /proc/self/status)
 online_resize=$(( (0x$caps >> 24) & 1 ))

@@ -8,13 +8,8 @@ CLI=${XENLAB_CLI:?}
 GUEST=${XENLAB_GUEST:?}
 SRC=${XENLAB_SRCDIR:?}
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+. "$(dirname "$0")/../tap.sh"
 quiet() { "$@" >/dev/null; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
 [ "$(id -u)" = 0 ] || skip_all "needs root (loop devices, debugfs on images)"
 for t in losetup sfdisk mkfs.ext4 debugfs e2fsck dumpe2fs qemu-img qemu-io; do
@@ -26,14 +21,8 @@ dev=$(losetup --show -f "$probe" 2>/dev/null) || { rm -f "$probe"; skip_all "no 
 losetup -d "$dev"
 rm -f "$probe"
 
-T=$(mktemp -d /tmp/xenlab-prov.XXXXXX)
-LOOPS=()
-cleanup() {
-    for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
-    mountpoint -q "$T/tiny" && umount "$T/tiny"
-    rm -rf "$T"
-}
-trap cleanup EXIT
+T=$work
+at_exit='mountpoint -q "$T/tiny" && umount "$T/tiny"'
 export XENLAB_STATE_DIR=$T/state
 CLONES=$T/clones
 MiB=1048576
@@ -196,5 +185,4 @@ check "a changed base is refused: $(cat "$T/err")" bash -c "test $rc = 2 && grep
 check "preflight refuses a clone dir without room: $(cat "$T/err")" bash -c "test $rc = 1 && grep -q 'of disk, $T/tiny has' '$T/err'"
 check "  ...and nothing left" test -z "$(ls -A "$T/tiny")"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

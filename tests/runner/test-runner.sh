@@ -4,18 +4,16 @@
 # agent (started by guest-launcher for each published plan) runs the trials.
 # The full path on real Xen is the testbed's (tests/xen).
 set -u
-n=0 failed=0
-ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+. "$(dirname "$0")/../tap.sh"
 diag() { sed 's/^/# /' "$@"; }
 X=$XENLAB_CLI S=$XENLAB_SRCDIR
-if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (mkfs on image files, clone dirs)"; exit 0; fi
+[ "$(id -u)" = 0 ] || skip_all "needs root (mkfs on image files, clone dirs)"
 for p in mkfs.ext4 qemu-img; do
-    command -v $p >/dev/null || { echo "1..0 # SKIP $p is not installed"; exit 0; }
+    command -v $p >/dev/null || skip_all "$p is not installed"
 done
-T=$(mktemp -d)
+T=$work
 launcher=
-cleanup() { [ -n "$launcher" ] && kill "$launcher" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
+at_exit='[ -z "$launcher" ] || kill "$launcher" 2>/dev/null; wait 2>/dev/null'
 export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
 mkdir -p "$T/work" "$T/clones"
 truncate -s 64M "$T/base.img" && mkfs.ext4 -q -F "$T/base.img"
@@ -241,5 +239,4 @@ ok $? "$nres of at most 4 trials when the deviation is under target, and the job
 stop_launcher
 [ $failed = 0 ] || { diag "$T/adaptive.out"; diag "$R/journal.jsonl"; diag "$T/launcher.log"; }
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

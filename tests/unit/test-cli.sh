@@ -1,10 +1,9 @@
 #!/bin/bash
 # The command lines as a user meets them: exit statuses and one-line errors.
 set -u
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+. "$(dirname "$0")/../tap.sh"
+tmp=$work
 G=$XENLAB_GUEST; X=$XENLAB_CLI; S=$XENLAB_SRCDIR
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 "$X" spec check "$S/templates/seed-vm-vs-container.json" > /dev/null; ok $? "spec check accepts the seed"
 "$X" spec check "$S/tests/data/spec/bad-negative-vcpus.json" 2> "$tmp/err"; rc=$?
@@ -29,6 +28,13 @@ ok $? "an unknown command is shown escaped (got $rc: $(head -1 "$tmp/err" | od -
 "$X" spec plan "$S/templates/seed-quick.json" vm2 > "$tmp/plan.json"; ok $? "spec plan prints vm2's plan"
 "$X" spec plan "$S/templates/seed-quick.json" vm9 2> "$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q vm9 "$tmp/err"; ok $? "an unknown arm exits 2 naming it"
+g=$S/tests/data/spec/script-arms.out.json
+"$X" spec --json "$S/tests/data/spec/script-arms.json" > "$tmp/spec.json"; ok $? "spec --json prints the validated spec"
+[ -z "${XENLAB_REGEN:-}" ] || cp "$tmp/spec.json" "$g"
+cmp -s "$tmp/spec.json" "$g"; ok $? "spec --json: sizes in bytes, every arm's disk, replicas and run_in (${g#"$S/"})"
+"$X" spec --json "$S/tests/data/spec/bad-negative-vcpus.json" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/out" ] && grep -q "arms\[0\].vcpus" "$tmp/err"
+ok $? "spec --json of an invalid spec exits 2 naming the JSON path, prints nothing (got $rc)"
 
 "$G" bench nqueens --n 8 --trials 2 --arm t > "$tmp/nq.jsonl"; ok $? "worker nqueens runs"
 [ "$(grep -c '"xenlab":"result/1"' "$tmp/nq.jsonl")" = 2 ]; ok $? "one result document per trial"
@@ -45,7 +51,7 @@ if command -v dbench > /dev/null; then
   "$G" bench dbench --clients 1 --seconds 1 --dir /nonexistent > "$tmp/db.jsonl" 2> "$tmp/err"; rc=$?
   [ $rc = 1 ] && grep -q '"status":"failed"' "$tmp/db.jsonl"; ok $? "a failing dbench fails the trial with a reason"
 else
-  echo "ok $((n+1)) # SKIP dbench is not installed (Debian package dbench)"; n=$((n+1))
+  ok 0 "# SKIP dbench is not installed (Debian package dbench)"
 fi
 PATH=/nonexistent "$G" bench dbench --clients 1 --seconds 1 --dir "$tmp" > "$tmp/db.jsonl" 2>/dev/null
 grep -q "install the Debian package 'dbench'" "$tmp/db.jsonl"; ok $? "without dbench the error names the package"
@@ -88,5 +94,4 @@ for c in $("$X" --help | awk '/^  [a-z]/ { print $1 }'); do
   out=$("$X" "$c" --help 2> "$tmp/err"); rc=$?
   [ $rc = 0 ] && [ -n "$out" ] && [ ! -s "$tmp/err" ]; ok $? "xenlab $c --help: usage on stdout, status 0 (got $rc$(head -c 200 "$tmp/err"))"
 done
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

@@ -12,18 +12,14 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/testbed-lib.sh"
 xs_read=${1:?xs-read} xs_ping=${2:?xs-ping} hostile=${3:?xs-guest-hostile} dom0_script=${4:?guest-hostile.dom0}
 ensure_testbed
-lib=/usr/local/lib/xenlab-tests
-"$TESTBED" exec -t 60 mkdir -p "$lib"
 "$TESTBED" cp "$xs_read" :/usr/local/bin/xs-read
-"$TESTBED" cp "$xs_ping" ":$lib/xs-ping"
-"$TESTBED" cp "$hostile" ":$lib/xs-guest-hostile"
-"$TESTBED" cp "$dom0_script" ":$lib/guest-hostile.dom0"
+to_dom0 "$xs_ping" "$hostile" "$dom0_script"
 rc=0
 "$TESTBED" exec -t 1200 bash "$lib/guest-hostile.dom0" || rc=$?
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-"$TESTBED" cp :/var/lib/xenlab/test-hostile "$out/" || fail "could not copy the collector's journal out"
-python3 - "$out/test-hostile" "$(dirname "$(readlink -f "$0")")" <<'PY' || rc=1
+"$TESTBED" cp :/var/lib/xenlab/test-hostile "$work/" || bail "could not copy the collector's journal out"
+# The journal as the CLI reads it (xenlab journal: the directory holds its spec.json too).
+"${XENLAB_CLI:?}" journal test-hostile "$work" > "$work/journal.json" || bail "xenlab journal could not read it"
+python3 - "$work/test-hostile" "$here" "$work/journal.json" <<'PY' || rc=1
 import json, os, statistics, sys
 work = sys.argv[1]
 failed = 0
@@ -31,7 +27,7 @@ def check(what, cond, got=""):
     global failed
     print(("PASS: " if cond else "FAIL: ") + what + (f" ({got})" if got != "" else ""))
     failed += not cond
-journal = [json.loads(l) for l in open(os.path.join(work, "journal.jsonl"))]
+journal = json.load(open(sys.argv[3]))["events"]
 doms = sorted({e["domain"] for e in journal if "domain" in e})
 fin = {e["domain"]: e for e in journal if e.get("event") == "domain"}
 good = [d for d in doms if fin.get(d, {}).get("status") == "done"]

@@ -10,8 +10,7 @@ build=${XENLAB_BUILD:-}
 [ -x "$build/guest-payload/xenlab-guest" ] || skip "no guest-payload/xenlab-guest in XENLAB_BUILD=$build"
 ensure_testbed
 "$TESTBED" exec -t 60 test -x /usr/local/bin/xenlab-guest \
-    || fail "dom0 has no /usr/local/bin/xenlab-guest: the testbed was booted without this build's layer (scripts/testbed down, then rerun)"
-"$TESTBED" exec -t 60 mkdir -p /usr/local/lib/xenlab-tests
+    || bail "dom0 has no /usr/local/bin/xenlab-guest: the testbed was booted without this build's layer (scripts/testbed down, then rerun)"
 "$TESTBED" cp "$xs_read" :/usr/local/bin/xs-read
-"$TESTBED" cp "$dom0_script" :/usr/local/lib/xenlab-tests/guest-payload.dom0
-"$TESTBED" exec -t 900 bash /usr/local/lib/xenlab-tests/guest-payload.dom0 "$(cat "$build/meson-info/intro-projectinfo.json" | sed -n 's/.*"version": *"\([^"]*\)".*/\1/p')"
+to_dom0 "$dom0_script"
+"$TESTBED" exec -t 900 bash "$lib/guest-payload.dom0" "$(cat "$build/meson-info/intro-projectinfo.json" | sed -n 's/.*"version": *"\([^"]*\)".*/\1/p')"

@@ -9,8 +9,6 @@ set -euo pipefail
 xs_read=${1:?xs-read} probe=${2:?xs-guest-probe} dom0_script=${3:?guest-xenstore.dom0}
 ensure_testbed
 
-"$TESTBED" exec -t 60 mkdir -p /usr/local/lib/xenlab-tests
 "$TESTBED" cp "$xs_read" :/usr/local/bin/xs-read
-"$TESTBED" cp "$probe" :/usr/local/lib/xenlab-tests/xs-guest-probe
-"$TESTBED" cp "$dom0_script" :/usr/local/lib/xenlab-tests/guest-xenstore.dom0
-"$TESTBED" exec -t 900 bash /usr/local/lib/xenlab-tests/guest-xenstore.dom0
+to_dom0 "$probe" "$dom0_script"
+"$TESTBED" exec -t 900 bash "$lib/guest-xenstore.dom0"

@@ -8,25 +8,22 @@ set -euo pipefail
 spec=${1:?spec} dom0=${2:?dom0 script}
 ensure_testbed
 "$TESTBED" exec -t 60 test -x /usr/local/sbin/xenlab-testbed-base \
-    || fail "dom0 has no xenlab-testbed-base: the testbed runs an older layer (scripts/testbed down, then rerun)"
-lib=/usr/local/lib/xenlab-tests out=/var/lib/xenlab/test-faults
-"$TESTBED" exec -t 60 mkdir -p "$lib"
-"$TESTBED" cp "$spec" ":$lib/fault-spec.json"
-"$TESTBED" cp "$dom0" ":$lib/seed-faults.dom0"
+    || bail "dom0 has no xenlab-testbed-base: the testbed runs an older layer (scripts/testbed down, then rerun)"
+out=/var/lib/xenlab/test-faults
+to_dom0 "$spec" "$dom0"
 kv=$("$TESTBED" exec -t 3000 bash "$lib/seed-faults.dom0" "$lib/fault-spec.json" "$out")
 echo "$kv"
-host=$(mktemp -d)
-trap 'rm -rf "$host"' EXIT
-"$TESTBED" cp ":$out/runs" "$host/"
-python3 - "$host/runs" "$kv" <<'PY'
-import json, os, sys
+"$TESTBED" cp ":$out/runs" "$work/"
+python3 - "$work/runs" "$kv" "${XENLAB_CLI:?}" <<'PY'
+import json, os, subprocess, sys
 runs, kv = sys.argv[1], dict(l.split("=", 1) for l in sys.argv[2].splitlines() if "=" in l)
 failed = 0
 def check(what, cond, got=""):
     global failed
     print(("PASS: " if cond else "FAIL: ") + what + (f" ({got})" if got != "" else ""))
     failed += not cond
-def journal(i): return [json.loads(l) for l in open(os.path.join(runs, i, "journal.jsonl"))]
+def journal(i): # as the CLI reads it
+    return json.loads(subprocess.run([sys.argv[3], "journal", i, runs], check=True, stdout=subprocess.PIPE).stdout)["events"]
 def last_state(j, arm):
     st = [e for e in j if e.get("event") == "job" and e.get("arm") == arm]
     return st[-1] if st else {}

@@ -11,53 +11,37 @@ backend=${1:?libxl|libvirt} spec=${2:?spec} check=${3:?check.py}
 ensure_testbed
 tb() { "$TESTBED" exec -t "${T:-600}" "$@"; }
 tb test -x /usr/local/sbin/xenlab-testbed-base \
-    || fail "dom0 has no xenlab-testbed-base: the testbed runs an older layer (scripts/testbed down, then rerun)"
+    || bail "dom0 has no xenlab-testbed-base: the testbed runs an older layer (scripts/testbed down, then rerun)"
 free=$(tb xl info | awk '$1 == "free_memory" { print $3 }')
-[ "${free:-0}" -ge 3200 ] || fail "Xen has ${free:-?} MiB free, the two arms need 3 GiB: boot with scripts/testbed up --memory 6G"
+[ "${free:-0}" -ge 3200 ] || bail "Xen has ${free:-?} MiB free, the two arms need 3 GiB: boot with scripts/testbed up --memory 6G"
 
-lib=/usr/local/lib/xenlab-tests
 runs=/var/lib/xenlab/test-runs-$backend
 clones=/var/lib/xenlab/test-clones-$backend
-tb mkdir -p "$lib"
 tb rm -rf "$runs" "$clones"
 "$TESTBED" cp "$spec" ":$lib/"
-T=300 tb xenlab-testbed-base testbed || fail "could not register the testbed base"
+T=300 tb xenlab-testbed-base testbed || bail "could not register the testbed base"
 opts=(--base testbed --backend "$backend" --parallel 2 --plain --clone-dir "$clones")
 if [ "$backend" = libvirt ]; then
     opts+=(--uri xen:///system --template /usr/local/share/xenlab/templates/testbed-pv.xml)
 fi
 t0=$SECONDS
 rc=0
-progress=$(mktemp)
+progress=$work/progress
 T=2400 tb env XENLAB_RUNS_DIR="$runs" xenlab run "$lib/$(basename "$spec")" "${opts[@]}" 2>&1 | tee "$progress" \
     || rc=$?
 echo "TIMING: $backend run $((SECONDS - t0))s"
 # Provisioning start to the first collected result, per guest (the progress lines' elapsed).
 awk '$5 == "trial" && $6 ~ /^1\// && !seen[$2]++ { print "TIMING: " $3 " clone to first result " $8 }' "$progress"
-rm -f "$progress"
-id=$(tb ls "$runs" | tail -1)
-[ -n "$id" ] || fail "no run directory under $runs"
+# The run's own "xenlab: run ID in DIR" line: ids made in the same second do not sort by age.
+id=$(sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$progress" | head -1)
+[ -n "$id" ] || bail "xenlab run printed no run id"
 R=/var/lib/xenlab/test-runs-$backend/$id
-# A report takes seconds in dom0; the testbed's exec channel has been seen (twice in
-# many hundred calls) never delivering a command's exit, so give up after 2 minutes
-# and ask again.
-report() {
-    local try rc
-    for try in 1 2 3; do
-        rc=0
-        T=120 tb xenlab report "$R" --format "$1" --output "$R/report.$1" && return 0 || rc=$?
-        echo "xenlab report --format $1: attempt $try exited $rc"
-    done
-    return 1
-}
 for f in md csv json pts html; do
-    report "$f" || fail "xenlab report --format $f"
+    tb xenlab report "$R" --format "$f" --output "$R/report.$f" || bail "xenlab report --format $f"
 done
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-"$TESTBED" cp ":$R" "$out/"
-cat "$out/$id/report.md"
+"$TESTBED" cp ":$R" "$work/"
+cat "$work/$id/report.md"
 leftover_domains=$(tb xl list | awk 'NR > 1 && $1 != "Domain-0"' | wc -l)
 leftover_virsh=$(tb virsh -c xen:///system list --all --name 2>/dev/null | grep -cv -e '^$' -e '^Domain-0$' || true)
 leftover_clones=$(tb find "$clones" -mindepth 1 2>/dev/null | wc -l || true)
-python3 "$check" "$out/$id" "$rc" "$leftover_domains" "$leftover_virsh" "$leftover_clones"
+python3 "$check" "$work/$id" "$rc" "$leftover_domains" "$leftover_virsh" "$leftover_clones"

@@ -1,9 +1,13 @@
 # shellcheck shell=bash
-# Sourced by the xen suite's tests: find the testbed and make sure it is up.
-TESTBED=${XENLAB_TESTBED:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/testbed}
+# Sourced by the xen suite's tests: TAP output (tests/tap.sh, which the dom0 halves
+# source too), the testbed and a way to put files into its dom0.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../tap.sh
+. "$here/../tap.sh"
+TESTBED=${XENLAB_TESTBED:-$(cd "$here/../.." && pwd)/scripts/testbed}
+lib=/usr/local/lib/xenlab-tests
 
 skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
 
 # Up the testbed unless it runs; exit 77 when this machine cannot have one.
 ensure_testbed() {
@@ -13,6 +17,9 @@ ensure_testbed() {
     fi
     if ! "$TESTBED" up --if-down; then
         command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 could not be installed"
-        fail "the testbed did not come up (see the messages above)"
+        bail "the testbed did not come up (see the messages above)"
     fi
 }
+
+# to_dom0 FILE...: copies each FILE, and tap.sh, into $lib in dom0.
+to_dom0() { local f; for f in "$here/../tap.sh" "$@"; do "$TESTBED" cp "$f" ":$lib/"; done; }
