@@ -101,7 +101,8 @@ void xl_bench_params_label(const struct xl_bench_params *p, char *buf, size_t le
         snprintf(buf, len, "N-Queens, N=%u", p->n);
         return;
     case XL_BENCH_MEMORY:
-        snprintf(buf, len, "RAMspeed %s %s", kernel_titles[p->kernel],
+        /* xenlab's kernels, not RAMspeed: the label must not say otherwise. */
+        snprintf(buf, len, "Memory %s %s", kernel_titles[p->kernel],
                  p->type == XL_MEM_FP ? "FP" : "INT");
         return;
     case XL_BENCH_DBENCH:

@@ -20,9 +20,9 @@ struct pts_profile {
     char scale[16];
 };
 
-/* variant prefix, PTS's description word, ramspeed's argument */
-static const char *const mem_kernels[][3] = {
-    { "copy", "Copy", "COPY" }, { "scale", "Scale", "SCALE" }, { "add", "Add", "ADD" }, { "triad", "Triad", "TRIAD" },
+/* variant prefix, its description word */
+static const char *const mem_kernels[][2] = {
+    { "copy", "Copy" }, { "scale", "Scale" }, { "add", "Add" }, { "triad", "Triad" },
 };
 
 /* PTS only displays and compares; any byte it cannot hold in XML 1.0
@@ -46,9 +46,11 @@ static void profile_of(const struct xl_report_row *row, struct pts_profile *p)
     memset(p, 0, sizeof(*p));
     snprintf(p->scale, sizeof(p->scale), "%s", strcmp(row->unit, "s") == 0 ? "Seconds" : row->unit);
     if (strcmp(row->benchmark, "nqueens") == 0) {
-        snprintf(p->identifier, sizeof(p->identifier), "pts/n-queens-1.2.1");
-        snprintf(p->title, sizeof(p->title), "N-Queens");
-        snprintf(p->app_version, sizeof(p->app_version), "1.0");
+        /* xenlab's own solver, not PTS's n-queens profile: its own identity. */
+        snprintf(p->identifier, sizeof(p->identifier), "xenlab/nqueens-%s", XENLAB_VERSION);
+        snprintf(p->title, sizeof(p->title), "N-Queens (xenlab)");
+        snprintf(p->app_version, sizeof(p->app_version), "%s", XENLAB_VERSION);
+        snprintf(p->arguments, sizeof(p->arguments), "%s", row->variant);
         snprintf(p->description, sizeof(p->description), "Elapsed Time");
         return;
     }
@@ -59,16 +61,20 @@ static void profile_of(const struct xl_report_row *row, struct pts_profile *p)
             if (strlen(mem_kernels[k][0]) != (size_t)(dash - row->variant) ||
                 strncmp(row->variant, mem_kernels[k][0], (size_t)(dash - row->variant)) != 0)
                 continue;
-            snprintf(p->identifier, sizeof(p->identifier), "pts/ramspeed-1.4.3");
-            snprintf(p->title, sizeof(p->title), "RAMspeed SMP");
-            snprintf(p->app_version, sizeof(p->app_version), "3.5.0");
-            /* ramspeed -b 3 is INTmem, -b 6 FLOATmem, as the PTS profile runs it. */
-            snprintf(p->arguments, sizeof(p->arguments), "%s -b %d", mem_kernels[k][2], fp ? 6 : 3);
+            /* xenlab's own kernels, counted as RAMspeed counts bytes but not
+             * RAMspeed: they must not merge with pts/ramspeed results. */
+            snprintf(p->identifier, sizeof(p->identifier), "xenlab/memory-%s", XENLAB_VERSION);
+            snprintf(p->title, sizeof(p->title), "Memory bandwidth (xenlab)");
+            snprintf(p->app_version, sizeof(p->app_version), "%s", XENLAB_VERSION);
+            snprintf(p->arguments, sizeof(p->arguments), "%s", row->variant);
             snprintf(p->description, sizeof(p->description), "%s - %s", mem_kernels[k][1],
                      fp ? "Floating Point" : "Integer");
             return;
         }
     }
+    /* The real dbench program, as PTS's dbench profile runs it: the same
+     * test, so PTS's identity and description, and merge-results lines
+     * them up. */
     if (strcmp(row->benchmark, "dbench") == 0 && sscanf(row->variant, "clients%u", &clients) == 1) {
         snprintf(p->identifier, sizeof(p->identifier), "pts/dbench-1.0.2");
         snprintf(p->title, sizeof(p->title), "Dbench");

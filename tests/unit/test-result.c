@@ -48,7 +48,7 @@ int main(void)
     o = xl_result_to_json(&r);
     tap_ok(xl_result_from_json(o, "doc", &back) == 0, "a worker document validates");
     TAP_EQ_STR(back.variant, "add-fp", "variant");
-    TAP_EQ_STR(back.label, "RAMspeed Add FP", "label");
+    TAP_EQ_STR(back.label, "Memory Add FP", "label");
     tap_ok(back.value == 5652.15 && back.trial == 2 && !back.lower_is_better, "value, trial and direction");
     tap_ok(strstr(xl_json_compact(o), "\"ended\":1795533970.534") != NULL && back.ended == r.ended,
            "the trial's end time survives to the millisecond: %s", xl_json_compact(o));
