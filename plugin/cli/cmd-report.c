@@ -75,7 +75,7 @@ static int write_output(const char *path, const char *buf, size_t len)
 }
 
 /* A bare name that is not an existing path is a run id. */
-static int resolve(const char *arg, char **path_r, bool *is_run_r)
+int xl_cli_report_source(const char *arg, char **path_r, bool *is_run_r)
 {
     struct stat st;
 
@@ -234,7 +234,7 @@ int xl_cmd_report(int argc, char **argv)
         size_t before = rep.nr_rows;
         bool is_run;
 
-        rc = resolve(argv[i], &path, &is_run);
+        rc = xl_cli_report_source(argv[i], &path, &is_run);
         if (!rc)
             rc = xl_report_load(&rep, path);
         if (!rc)

@@ -2,6 +2,7 @@
  * status (0 ok, 1 failure, 2 user error) after printing its one-line error. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "xl-util.h"
@@ -21,6 +22,11 @@ int xl_cmd_runs(int argc, char **argv);
 int xl_cmd_journal(int argc, char **argv);
 int xl_cmd_clean(int argc, char **argv);
 int xl_cmd_spec(int argc, char **argv);
+int xl_cmd_compare(int argc, char **argv);
+
+/* What `report` and `compare` take: a path as it is, a bare name that is no
+ * path as the run directory of that id (*is_run_r). Caller frees *path_r. */
+int xl_cli_report_source(const char *arg, char **path_r, bool *is_run_r);
 
 /* Prints "xenlab: <message>" for the last error and returns its exit
  * status. Inline: every verb calls it, and the dispatcher calls the verbs. */

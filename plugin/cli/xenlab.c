@@ -16,6 +16,7 @@ static const struct xl_command commands[] = {
     { "collect", "watch guests' XenStore results and journal them", xl_cmd_collect },
 #endif
     { "report", "print the side-by-side comparison of result documents or a run", xl_cmd_report },
+    { "compare", "compare two runs row by row, with 95 % CIs; exit 1 on a regression", xl_cmd_compare },
 #ifdef XL_HAVE_RUNNER
     { "run", "run an experiment spec over clones (or --resume ID)", xl_cmd_run },
     { "runs", "list runs", xl_cmd_runs },

@@ -24,7 +24,7 @@ static bool ratio_of(const struct xl_report *rep, const struct xl_report_row *ro
 }
 
 /* Markdown cells must not break the table. */
-static void md_text(FILE *out, const char *s)
+void xl_report_md_text(FILE *out, const char *s)
 {
     for (; *s; s++) {
         if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<')
@@ -44,7 +44,7 @@ static void md_cell(FILE *out, const struct xl_report_cell *c)
     }
     if (s.n == 0) {
         fprintf(out, " failed: ");
-        md_text(out, c->first_error);
+        xl_report_md_text(out, c->first_error);
         fputs(" |", out);
         return;
     }
@@ -73,11 +73,11 @@ static void md_env(const struct xl_report *rep, const char *num, const char *den
         xl_arm_env_from_json(rep->envs[a], &e);
         xl_env_cells(&e, cells);
         fputs("| ", out);
-        md_text(out, rep->arms[a]);
+        xl_report_md_text(out, rep->arms[a]);
         fputs(" |", out);
         for (i = 0; i < XL_ENV_NR_COLS; i++) {
             fputc(' ', out);
-            md_text(out, cells[i]);
+            xl_report_md_text(out, cells[i]);
             fputs(" |", out);
         }
         fputc('\n', out);
@@ -91,7 +91,7 @@ static void md_env(const struct xl_report *rep, const char *num, const char *den
         xl_autofree char *s = xl_report_pair_sentence(rep, &pairs[i], &c);
 
         fputs(c.nr_diffs || c.unknown ? "- **Check:** " : "- ", out);
-        md_text(out, s);
+        xl_report_md_text(out, s);
         fputs(".\n", out);
     }
 }
@@ -103,7 +103,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
     fputs("| benchmark |", out);
     for (a = 0; a < rep->nr_arms; a++) {
         fputc(' ', out);
-        md_text(out, rep->arms[a]);
+        xl_report_md_text(out, rep->arms[a]);
         fputs(" |", out);
     }
     if (num)
@@ -119,7 +119,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
         double r;
 
         fputs("| ", out);
-        md_text(out, row->label);
+        xl_report_md_text(out, row->label);
         fprintf(out, ", %s (%s is better) |", row->unit, row->lower_is_better ? "lower" : "higher");
         for (a = 0; a < rep->nr_arms; a++) {
             md_cell(out, &row->cells[a]);
@@ -139,7 +139,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
                 fputs(" - |", out);
             xl_report_compare(rep, row, num, den, &c);
             fputc(' ', out);
-            md_text(out, c.text);
+            xl_report_md_text(out, c.text);
             fputs(" |", out);
         }
         fputc('\n', out);

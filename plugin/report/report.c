@@ -319,24 +319,19 @@ const char *xl_verdict_name(enum xl_verdict v)
     return "no interval";
 }
 
-void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *row, const char *num,
-                       const char *den, struct xl_report_comparison *c)
+void xl_report_compare_cells(const struct xl_report_cell *num, const struct xl_report_cell *den,
+                             bool lower_is_better, const char *num_name, const char *den_name,
+                             struct xl_report_comparison *c)
 {
-    int a = xl_report_find_arm(rep, num), b = xl_report_find_arm(rep, den);
     double pct, lo, hi;
     bool higher;
 
     memset(c, 0, sizeof(*c));
-    if (a < 0 || b < 0) {
-        snprintf(c->text, sizeof(c->text), "no such arm");
-        return;
-    }
-    xl_ratio_ci_welch_log(row->cells[a].values, row->cells[a].nr_values, row->cells[b].values,
-                          row->cells[b].nr_values, &c->ci);
+    xl_ratio_ci_welch_log(num->values, num->nr_values, den->values, den->nr_values, &c->ci);
     if (!c->ci.ok) {
         snprintf(c->text, sizeof(c->text), "no interval: %s",
-                 row->cells[a].nr_values < 2 || row->cells[b].nr_values < 2 ? "fewer than 2 trials in an arm"
-                                                                            : "a value that is not positive");
+                 num->nr_values < 2 || den->nr_values < 2 ? "fewer than 2 trials in an arm"
+                                                          : "a value that is not positive");
         return;
     }
     pct = (c->ci.ratio - 1) * 100;
@@ -348,7 +343,7 @@ void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *
         return;
     }
     higher = c->ci.ratio > 1;
-    c->verdict = higher == row->lower_is_better ? XL_VERDICT_WORSE : XL_VERDICT_BETTER;
+    c->verdict = higher == lower_is_better ? XL_VERDICT_WORSE : XL_VERDICT_BETTER;
     /* As magnitudes: "30.7 % lower (95 % CI 26.9 to 34.3 %)". */
     if (!higher) {
         double t = -hi;
@@ -357,6 +352,21 @@ void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *
         lo = t;
         pct = -pct;
     }
-    snprintf(c->text, sizeof(c->text), "%s is %.1f %% %s than %s, %s (95 %% CI %.1f to %.1f %%)", num, pct,
-             higher ? "higher" : "lower", den, xl_verdict_name(c->verdict), lo, hi);
+    c->change_pct = pct;
+    c->change_low_pct = lo;
+    snprintf(c->text, sizeof(c->text), "%s is %.1f %% %s than %s, %s (95 %% CI %.1f to %.1f %%)", num_name, pct,
+             higher ? "higher" : "lower", den_name, xl_verdict_name(c->verdict), lo, hi);
+}
+
+void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *row, const char *num,
+                       const char *den, struct xl_report_comparison *c)
+{
+    int a = xl_report_find_arm(rep, num), b = xl_report_find_arm(rep, den);
+
+    if (a < 0 || b < 0) {
+        memset(c, 0, sizeof(*c));
+        snprintf(c->text, sizeof(c->text), "no such arm");
+        return;
+    }
+    xl_report_compare_cells(&row->cells[a], &row->cells[b], row->lower_is_better, num, den, c);
 }

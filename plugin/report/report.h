@@ -76,8 +76,15 @@ enum xl_verdict { XL_VERDICT_NONE, XL_VERDICT_SAME, XL_VERDICT_BETTER, XL_VERDIC
 struct xl_report_comparison {
     struct xl_ratio_ci ci;
     enum xl_verdict verdict;
+    double change_pct;          /* better/worse: the change's size in % (always > 0) */
+    double change_low_pct;      /* and the CI's end nearer to no change */
     char text[192];
 };
+
+/* The same for two cells (of two reports: xenlab compare). */
+void xl_report_compare_cells(const struct xl_report_cell *num, const struct xl_report_cell *den,
+                             bool lower_is_better, const char *num_name, const char *den_name,
+                             struct xl_report_comparison *c);
 
 void xl_report_compare(const struct xl_report *rep, const struct xl_report_row *row, const char *num,
                        const char *den, struct xl_report_comparison *c);
@@ -92,4 +99,6 @@ time_t xl_report_time(void);
  * the first. PTS (composite.xml) ignores the ratio. */
 int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, const char *ratio_num,
                     const char *ratio_den, FILE *out);
+/* s as Markdown table text: '|', '\\', '*', '_', '`', '<' escaped, newlines as spaces. */
+void xl_report_md_text(FILE *out, const char *s);
 json_object *xl_report_to_json(const struct xl_report *rep, const char *ratio_num, const char *ratio_den);
