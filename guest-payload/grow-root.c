@@ -9,6 +9,7 @@
 #include <sys/statvfs.h>
 #include <sys/swap.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "part.h"
 #include "xl-spawn.h"
@@ -194,11 +195,17 @@ bool xl_in_xen_guest(void)
 {
     xl_autofree char *type = NULL, *caps = NULL;
     size_t n = 0;
+    bool xen;
 
-    if (xl_read_file("/sys/hypervisor/type", 64, &type, &n) || strncmp(type, "xen", 3) != 0) {
-        xl_error_clear();
+    /* The hypervisor's sysfs node where the kernel has it, else xenbus,
+     * which only a Xen domain's kernel registers. */
+    xen = xl_read_file("/sys/hypervisor/type", 64, &type, &n) == XL_OK && strncmp(type, "xen", 3) == 0;
+    if (!xen)
+        xen = access("/sys/bus/xen", F_OK) == 0;
+    xl_error_clear();
+    if (!xen)
         return false;
-    }
+    /* dom0 (xenfs mounted, as its toolstack needs) says control_d. */
     if (xl_read_file("/proc/xen/capabilities", 256, &caps, &n) == XL_OK && strstr(caps, "control_d"))
         return false;
     xl_error_clear();

@@ -22,6 +22,6 @@ struct xl_root_growth {
  * (the syscall) and resize2fs (an argv). */
 int xl_grow_root(const char *dir, struct xl_root_growth *g);
 
-/* True in a Xen domU: /sys/hypervisor/type says xen and /proc/xen does not
- * say this is the control domain. */
+/* True in a Xen domU: /sys/hypervisor/type says xen (or xenbus is there)
+ * and /proc/xen does not say this is the control domain. */
 bool xl_in_xen_guest(void);
