@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json-util.h"
+#include "spec-design.h"
 #include "size.h"
 #include "xl-util.h"
 
@@ -262,10 +263,13 @@ static int parse_policy(json_object *obj, struct xl_spec *s)
 }
 
 /* The spec's fields and their checks, without the run limits. */
+static int parse_arms(struct xl_spec *s, json_object *arms);
+
 static int spec_parse(json_object *obj, struct xl_spec *s)
 {
     static const char *const top_keys[] = { "name", "description", "base", "trials", "max_trials",
-                                            "target_deviation", "target_ci", "timeouts", "benchmarks", "arms", NULL };
+                                            "target_deviation", "target_ci", "timeouts", "benchmarks", "arms",
+                                            "matrix", "control", NULL };
     static const char *const base_keys[] = { "name", "image", "template", NULL };
     static const char *const timeout_keys[] = { "trial_s", "arm_s", NULL };
     json_object *base = NULL, *timeouts = NULL, *benches = NULL, *arms = NULL;
@@ -332,9 +336,20 @@ static int spec_parse(json_object *obj, struct xl_spec *s)
         if (rc)
             return rc;
     }
-    rc = xl_json_get_array(obj, "", "arms", true, XL_SPEC_MAX_ARMS, &arms);
+    /* Matrix and control arms join the given ones before any is parsed. */
+    rc = xl_spec_design_arms(obj, XL_SPEC_MAX_ARMS, &arms);
     if (rc)
         return rc;
+    rc = parse_arms(s, arms);
+    json_object_put(arms);
+    return rc;
+}
+
+static int parse_arms(struct xl_spec *s, json_object *arms)
+{
+    size_t i;
+    int rc;
+
     if (json_object_array_length(arms) == 0)
         return xl_error(XL_ERR_INVAL, "arms: must list at least one arm");
     s->arms = xl_calloc(json_object_array_length(arms), sizeof(*s->arms));

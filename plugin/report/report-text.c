@@ -96,6 +96,34 @@ static void md_env(const struct xl_report *rep, const char *num, const char *den
     }
 }
 
+/* With a control arm NUM-guest (spec "control": NUM's size, benchmarks in
+ * the guest), NUM / DEN splits into NUM / NUM-guest, the container's cost,
+ * and NUM-guest / DEN, the VM size's effect, each with its own interval. */
+static void md_decomposition(const struct xl_report *rep, const char *num, const char *den, FILE *out)
+{
+    xl_autofree char *control = num ? xl_asprintf("%s-guest", num) : NULL;
+    size_t i;
+
+    if (!control || xl_report_find_arm(rep, control) < 0 || strcmp(control, den) == 0)
+        return;
+    fprintf(out, "\n## What %s / %s is made of\n\n", num, den);
+    fprintf(out, "%s / %s = %s / %s (the container) x %s / %s (the VM's size, the benchmarks in the guest):\n\n", num,
+            den, num, control, control, den);
+    for (i = 0; i < rep->nr_rows; i++) {
+        struct xl_report_comparison ct, sz;
+
+        xl_report_compare(rep, &rep->rows[i], num, control, &ct);
+        xl_report_compare(rep, &rep->rows[i], control, den, &sz);
+        fputs("- ", out);
+        xl_report_md_text(out, rep->rows[i].label);
+        fputs(": container: ", out);
+        xl_report_md_text(out, ct.text);
+        fputs("; size: ", out);
+        xl_report_md_text(out, sz.text);
+        fputs("\n", out);
+    }
+}
+
 static void write_md(const struct xl_report *rep, const char *num, const char *den, FILE *out)
 {
     size_t i, a, nmin = SIZE_MAX, nmax = 0;
@@ -152,6 +180,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
     else
         fprintf(out, "\nEach cell: mean of %zu to %zu trials (dev = sample standard deviation as %% of the mean).\n",
                 nmin, nmax);
+    md_decomposition(rep, num, den, out);
     md_env(rep, num, den, out);
 }
 

@@ -35,4 +35,10 @@ golden "regressed.out.json" "$work/regressed.json"
 rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$work/err")" = 1 ] && grep -q '/nonexistent/run.jsonl' "$work/err"
 ok $? "a missing AFTER: one line naming it, exit 2 (rc $rc: $(cat "$work/err"))"
+# A control arm (spec "control": ["vm2"]): vm2 / vm1 split into the
+# container's cost and the VM size's effect, each with its interval.
+(cd "$S" && "$X" report tests/data/compare/control.jsonl --ratio vm2/vm1) >"$work/control.md" 2>&1
+golden "control.out.md" "$work/control.md"
+grep -q '^- N-Queens, N=18: container: vm2 is 25.0 % higher than vm2-guest, worse' "$work/control.md"
+ok $? "  the container's cost is the part against vm2-guest"
 tap_done

@@ -58,6 +58,37 @@ static void bad_specs(const char *dir)
     }
 }
 
+/* A matrix with a control: the expanded arms, as `spec check` prints them. */
+static void test_design(const char *src)
+{
+    char *path = xl_asprintf("%s/tests/data/spec/design-matrix.json", src);
+    struct xl_spec s;
+    int rc;
+
+    xl_spec_init(&s);
+    rc = xl_spec_load(path, &s);
+    tap_ok(rc == 0, "design-matrix.json is valid (%s)", rc ? xl_error_message() : "ok");
+    if (!rc) {
+        json_object *o = xl_spec_to_json(&s);
+        char *text = xl_asprintf("%s\n", xl_json_pretty(o));
+
+        TAP_EQ_INT(s.nr_arms, 5, "2 x 2 factors and one control: 5 arms");
+        tap_golden(text, "tests/data/spec/design-matrix.normalized.json", "the expanded arms");
+        free(text);
+        json_object_put(o);
+    }
+    xl_spec_dispose(&s);
+    free(path);
+    path = xl_asprintf("%s/templates/seed-control.json", src);
+    xl_spec_init(&s);
+    rc = xl_spec_load(path, &s);
+    tap_ok(rc == 0 && s.nr_arms == 3 && strcmp(s.arms[2].name, "vm2-guest") == 0 && !s.arms[2].in_container &&
+               s.arms[2].vcpus == s.arms[1].vcpus && s.arms[2].memory == s.arms[1].memory,
+           "seed-control.json: vm2-guest is vm2's size, in the guest (%s)", rc ? xl_error_message() : "ok");
+    xl_spec_dispose(&s);
+    free(path);
+}
+
 int main(void)
 {
     const char *src = getenv("XENLAB_SRCDIR");
@@ -112,5 +143,6 @@ int main(void)
     free(path);
     bad_specs(dir);
     free(dir);
+    test_design(src);
     return tap_done();
 }
