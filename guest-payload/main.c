@@ -77,12 +77,17 @@ struct bench_ctx {
 static void run_in_process(void *opaque, unsigned trial, struct xl_result *r)
 {
     struct bench_ctx *ctx = opaque;
+    struct xl_sensors before, after;
 
+    xl_sensors_read(&before);
     xl_bench_run(&ctx->cli->params, r);
+    xl_sensors_read(&after);
     r->trial = ctx->cli->first_trial + trial - 1;
     if (ctx->cli->arm)
         snprintf(r->arm, sizeof(r->arm), "%s", ctx->cli->arm);
     r->env = xl_env_record(ctx->cli->arm, ctx->cli->workdir ? ctx->cli->workdir : ".");
+    /* What the machine was doing during this trial, not only what it had. */
+    xl_json_add(r->env, "sensors", xl_sensors_delta(&before, &after));
 }
 
 static int print_result(void *opaque, const struct xl_result *r)

@@ -331,3 +331,148 @@ json_object *xl_env_record(const char *arm, const char *workdir)
     xl_json_add(o, "container", ct && *ct ? xl_json_str(ct) : NULL);
     return o;
 }
+
+/* The first directory walk_cgroup visits is the process's own. */
+struct own_dir {
+    bool done;
+    char dir[2 * PATH_MAX];
+};
+
+static void visit_own(const char *dir, void *opaque)
+{
+    struct own_dir *o = opaque;
+
+    if (!o->done)
+        snprintf(o->dir, sizeof(o->dir), "%s", dir);
+    o->done = true;
+}
+
+static bool read_keyed(const char *path, const char *const *keys, unsigned long long *vals, size_t n);
+
+/* The nearest cgroup, the process's own or an ancestor, whose quota has
+ * counted periods: the one that throttles (a runtime may put the process in
+ * a child of the limited cgroup). */
+struct throttler {
+    bool found;
+    unsigned long long vals[4];
+};
+
+static void visit_throttler(const char *dir, void *opaque)
+{
+    static const char *const keys[] = { "nr_periods", "nr_throttled", "throttled_usec", "throttled_time" };
+    struct throttler *t = opaque;
+    char path[2 * PATH_MAX + 32], q[64];
+    unsigned long long v[4] = { 0 };
+    bool limited;
+
+    if (t->found)
+        return;
+    snprintf(path, sizeof(path), "%s/cpu.stat", dir);
+    if (!read_keyed(path, keys, v, 4))
+        return;
+    /* The cgroup with a quota set (v1 cfs_quota_us > 0, v2 cpu.max not
+     * "max"), even before it has counted a period. */
+    snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir);
+    limited = read_line(path, q, sizeof(q)) && atoll(q) > 0;
+    if (!limited) {
+        snprintf(path, sizeof(path), "%s/cpu.max", dir);
+        limited = read_line(path, q, sizeof(q)) && strncmp(q, "max", 3) != 0;
+    }
+    if (limited || v[0] > 0) {
+        memcpy(t->vals, v, sizeof(v));
+        t->found = true;
+    }
+}
+
+/* "key value" lines of a cgroup stat file into the named counters. */
+static bool read_keyed(const char *path, const char *const *keys, unsigned long long *vals, size_t n)
+{
+    char line[256];
+    FILE *f = fopen(path, "re");
+    bool any = false;
+    size_t i;
+
+    if (!f)
+        return false;
+    while (fgets(line, sizeof(line), f)) {
+        char key[64];
+        unsigned long long v;
+
+        if (sscanf(line, "%63s %llu", key, &v) != 2)
+            continue;
+        for (i = 0; i < n; i++) {
+            if (strcmp(key, keys[i]) == 0) {
+                vals[i] = v;
+                any = true;
+            }
+        }
+    }
+    fclose(f);
+    return any;
+}
+
+void xl_sensors_read(struct xl_sensors *s)
+{
+    static const char *const oom_keys[] = { "oom_kill" };
+    unsigned long long v[10] = { 0 }, oom[1] = { 0 };
+    struct throttler thr = { 0 };
+    struct own_dir mem = { 0 };
+    char line[512], path[2 * PATH_MAX + 32];
+    FILE *f;
+    bool v2;
+    int i;
+
+    memset(s, 0, sizeof(*s));
+    f = fopen("/proc/stat", "re");
+    if (f) {
+        if (fgets(line, sizeof(line), f) &&
+            sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                   &v[6], &v[7]) == 8) {
+            for (i = 0; i < 8; i++)
+                s->total += v[i];
+            s->steal = v[7];
+            s->have_cpu = true;
+        }
+        fclose(f);
+    }
+    v2 = v2_has_controllers();
+    if ((v2 ? walk_cgroup(NULL, visit_throttler, &thr) : walk_cgroup("cpu", visit_throttler, &thr)) && thr.found) {
+        s->have_cg = true;
+        s->nr_periods = thr.vals[0];
+        s->nr_throttled = thr.vals[1];
+        /* v2 counts microseconds, v1 nanoseconds. */
+        s->throttled_usec = v2 ? thr.vals[2] : thr.vals[3] / 1000;
+    }
+    if (v2 ? walk_cgroup(NULL, visit_own, &mem) : walk_cgroup("memory", visit_own, &mem)) {
+        snprintf(path, sizeof(path), "%s/%s", mem.dir, v2 ? "memory.events" : "memory.oom_control");
+        if (read_keyed(path, oom_keys, oom, 1)) {
+            s->have_oom = true;
+            s->oom_kills = oom[0];
+        }
+    }
+}
+
+static json_object *pct2(double v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%.2f", v);
+    return json_object_new_double_s(v, buf);
+}
+
+json_object *xl_sensors_delta(const struct xl_sensors *a, const struct xl_sensors *b)
+{
+    json_object *o = json_object_new_object();
+
+    if (a->have_cpu && b->have_cpu && b->total > a->total && b->steal >= a->steal)
+        xl_json_add(o, "steal_pct", pct2(100.0 * (double)(b->steal - a->steal) / (double)(b->total - a->total)));
+    if (a->have_cg && b->have_cg && b->nr_periods > a->nr_periods && b->nr_throttled >= a->nr_throttled) {
+        xl_json_add(o, "throttled_pct", pct2(100.0 * (double)(b->nr_throttled - a->nr_throttled) /
+                                             (double)(b->nr_periods - a->nr_periods)));
+        if (b->throttled_usec >= a->throttled_usec)
+            xl_json_add(o, "throttled_s", pct2((double)(b->throttled_usec - a->throttled_usec) / 1e6));
+    }
+    if (a->have_oom && b->have_oom && b->oom_kills >= a->oom_kills)
+        xl_json_add(o, "oom_kills", json_object_new_int64((int64_t)(b->oom_kills - a->oom_kills)));
+    return o;
+}

@@ -81,6 +81,30 @@ char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_repor
     return xl_comparison_sentence(c_r, rep->arms[p->arm], rep->arms[p->baseline]);
 }
 
+/* Worth a sentence: past these, a comparison is not only of the factor. */
+#define STEAL_NOTE_PCT 2.0
+#define THROTTLE_NOTE_PCT 5.0
+
+size_t xl_report_sensor_notes(const struct xl_report *rep, char notes[][192], size_t max)
+{
+    size_t a, n = 0;
+
+    for (a = 0; a < rep->nr_arms && n < max; a++) {
+        const struct xl_arm_sensors *s = &rep->sensors[a];
+
+        if (s->throttled_max >= THROTTLE_NOTE_PCT && n < max)
+            snprintf(notes[n++], sizeof(notes[0]), "%s was throttled by its cgroup's CPU quota in up to %.1f %% of "
+                     "CPU periods (its worst trial)", rep->arms[a], s->throttled_max);
+        if (s->steal_max >= STEAL_NOTE_PCT && n < max)
+            snprintf(notes[n++], sizeof(notes[0]), "steal time up to %.1f %% in %s: the hypervisor ran other work on "
+                     "its vCPUs", s->steal_max, rep->arms[a]);
+        if (s->oom_kills > 0 && n < max)
+            snprintf(notes[n++], sizeof(notes[0]), "%s's cgroup OOM-killed %lld time%s", rep->arms[a], s->oom_kills,
+                     s->oom_kills == 1 ? "" : "s");
+    }
+    return n;
+}
+
 json_object *xl_report_confounders_json(const struct xl_report *rep, const char *num, const char *den)
 {
     struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];

@@ -82,6 +82,18 @@ static void md_env(const struct xl_report *rep, const char *num, const char *den
         }
         fputc('\n', out);
     }
+    {
+        char notes[3 * XL_REPORT_MAX_ARMS][192];
+        size_t k, nn = xl_report_sensor_notes(rep, notes, XL_ARRAY_SIZE(notes));
+
+        if (nn)
+            fputs("\n## What the machine was doing\n\n", out);
+        for (k = 0; k < nn; k++) {
+            fputs("- **Check:** ", out);
+            xl_report_md_text(out, notes[k]);
+            fputs(".\n", out);
+        }
+    }
     n = xl_report_pairs(rep, num, den, pairs);
     if (!n)
         return;
@@ -274,6 +286,14 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
 
         xl_json_add(ao, "name", xl_json_str(rep->arms[a]));
         xl_json_add(ao, "env", rep->envs[a] ? json_object_get(rep->envs[a]) : NULL);
+        if (rep->sensors[a].any) {
+            json_object *so = json_object_new_object();
+
+            xl_json_add(so, "steal_max_pct", num4(rep->sensors[a].steal_max));
+            xl_json_add(so, "throttled_max_pct", num4(rep->sensors[a].throttled_max));
+            xl_json_add(so, "oom_kills", json_object_new_int64(rep->sensors[a].oom_kills));
+            xl_json_add(ao, "sensors", so);
+        }
         json_object_array_add(arms, ao);
     }
     xl_json_add(o, "arms", arms);

@@ -74,6 +74,31 @@ int xl_report_set_arms(struct xl_report *rep, const char *list)
     return XL_OK;
 }
 
+/* A guest's numbers: a value out of range is ignored, not believed. */
+static void note_sensors(struct xl_arm_sensors *s, json_object *env)
+{
+    json_object *sn = NULL;
+    double v = -1;
+    int64_t k = 0;
+
+    if (!env || !json_object_object_get_ex(env, "sensors", &sn) || !json_object_is_type(sn, json_type_object))
+        return;
+    if (xl_json_get_double(sn, "env.sensors", "steal_pct", false, 0, 100, &v) == XL_OK && v >= 0) {
+        s->any = true;
+        if (v > s->steal_max)
+            s->steal_max = v;
+    }
+    v = -1;
+    if (xl_json_get_double(sn, "env.sensors", "throttled_pct", false, 0, 100, &v) == XL_OK && v >= 0) {
+        s->any = true;
+        if (v > s->throttled_max)
+            s->throttled_max = v;
+    }
+    if (xl_json_get_int(sn, "env.sensors", "oom_kills", false, 0, 1000000, &k) == XL_OK && k > 0)
+        s->oom_kills += k;
+    xl_error_clear();
+}
+
 int xl_report_add(struct xl_report *rep, const struct xl_result *r)
 {
     const char *arm_name = r->arm[0] ? r->arm : "unnamed";
@@ -127,6 +152,7 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
     }
     if (!rep->envs[a] && r->env)
         rep->envs[a] = json_object_get(r->env);
+    note_sensors(&rep->sensors[a], r->env);
     return XL_OK;
 }
 

@@ -36,8 +36,18 @@ struct xl_report_row {
     struct xl_report_cell cells[XL_REPORT_MAX_ARMS];
 };
 
+/* What the machine was doing, the worst trial of an arm (the guest's
+ * per-trial "sensors"; values out of range are ignored, they are data). */
+struct xl_arm_sensors {
+    bool any;
+    double steal_max;        /* % of CPU time stolen by the hypervisor */
+    double throttled_max;    /* % of CPU periods the cgroup quota throttled */
+    long long oom_kills;     /* summed over trials */
+};
+
 struct xl_report {
     char *arms[XL_REPORT_MAX_ARMS];
+    struct xl_arm_sensors sensors[XL_REPORT_MAX_ARMS];
     json_object *envs[XL_REPORT_MAX_ARMS];   /* first environment record seen per arm */
     size_t nr_arms;
     struct xl_report_row *rows;
@@ -60,6 +70,10 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r);
  * its results.json, else every *.jsonl in name order. Documents that are
  * not results (summaries, journal events) are skipped. */
 int xl_report_load(struct xl_report *rep, const char *path);
+
+/* The sentences the sensors call for ("vm2's container was throttled in up
+ * to 41.0 % of CPU periods"), at most max; returns how many. */
+size_t xl_report_sensor_notes(const struct xl_report *rep, char notes[][192], size_t max);
 
 /* The index of an arm by name, or -1. */
 int xl_report_find_arm(const struct xl_report *rep, const char *name);

@@ -94,6 +94,15 @@ wait $pid; rc=$?
 [ $rc = 143 ]; ok $? "SIGTERM mid-run: xenlab-guest cleans up and dies of SIGTERM (rc $rc)"
 check_clean "after SIGTERM"
 
+# The sensors: a trial throttled by the quota says so in its own record
+# (cpu.stat of the container's cgroup, read inside it, before and after).
+ct "$tmp/throttle.out" nqueens --n 15 --threads 2 --container "cpus=0.5,memory=256MiB,runtime=$rt"
+wait $pid
+thr=$(grep -o '"throttled_pct":[0-9.]*' "$tmp/throttle.out" | head -1 | cut -d: -f2)
+awk -v t="${thr:-0}" 'BEGIN { exit !(t > 0) }'
+ok $? "2 threads under cpus=0.5: the result's sensors show throttling (throttled_pct ${thr:-absent})"
+check_clean "after the throttled trial"
+
 # SIGKILL mid-trial leaves everything behind; the next run reaps it (the owner
 # is dead) and then works.
 ct "$tmp/killed.out" nqueens --n 17 --container "$spec"

@@ -41,4 +41,11 @@ ok $? "a missing AFTER: one line naming it, exit 2 (rc $rc: $(cat "$work/err"))"
 golden "control.out.md" "$work/control.md"
 grep -q '^- N-Queens, N=18: container: vm2 is 25.0 % higher than vm2-guest, worse' "$work/control.md"
 ok $? "  the container's cost is the part against vm2-guest"
+# The guests' sensors in the report: the worst trial per arm, a value out
+# of range (a guest's throttled_pct of 500) ignored.
+(cd "$S" && "$X" report tests/data/compare/sensors.jsonl --ratio vm2/vm1) >"$work/sensors.md" 2>&1
+golden "sensors.out.md" "$work/sensors.md"
+grep -q 'vm2 was throttled by its cgroup.s CPU quota in up to 41.0 % of CPU periods' "$work/sensors.md" &&
+    ! grep -q 'vm1 was throttled' "$work/sensors.md"
+ok $? "  vm2's worst throttling is named, vm1's impossible 500 % is not"
 tap_done
