@@ -130,6 +130,11 @@ static void write_chart(const struct xl_report *rep, const struct xl_report_row 
         xl_report_cell_stats(&row->cells[a], &s);
         if (s.n && isfinite(s.mean + s.stddev) && s.mean + s.stddev > max)
             max = s.mean + s.stddev;
+        /* The scale holds every trial's point and the CI's end too. */
+        if (s.n && isfinite(s.max) && s.max > max)
+            max = s.max;
+        if (s.n && isfinite(s.ci95_high) && s.ci95_high > max)
+            max = s.ci95_high;
     }
     fputs("<figure><figcaption>", out);
     html_text(out, row->label);
@@ -169,6 +174,20 @@ static void write_chart(const struct xl_report *rep, const struct xl_report_row 
                     "stroke-width=\"1.5\" fill=\"none\"/>\n",
                     LABEL_W + lo, mid, LABEL_W + hi, LABEL_W + lo, mid - 5, mid + 5, LABEL_W + hi, mid - 5,
                     mid + 5);
+            /* The 95 % CI of the mean, dashed, just under the deviation bar. */
+            if (s.n >= 2 && isfinite(s.ci95_low) && isfinite(s.ci95_high)) {
+                double cl = s.ci95_low > 0 ? s.ci95_low / max * plot_w : 0, ch = s.ci95_high / max * plot_w;
+
+                fprintf(out, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"#1d232b\" stroke-width=\"1\" "
+                        "stroke-dasharray=\"3 2\" fill=\"none\"/>\n", LABEL_W + cl, mid + 7, LABEL_W + ch);
+            }
+            /* Every trial, a point on the bar. */
+            for (size_t k = 0; k < c->nr_values; k++) {
+                if (!isfinite(c->values[k]) || c->values[k] < 0)
+                    continue;
+                fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#1d232b\" fill-opacity=\"0.55\"/>\n",
+                        LABEL_W + c->values[k] / max * plot_w, mid - 4 + (double)(k % 3) * 4);
+            }
             fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"middle\">%.2f &#177; %.2f</text>\n",
                     LABEL_W + hi + 8, mid, s.mean, s.stddev);
         }
@@ -239,7 +258,8 @@ int xl_report_write_html(const struct xl_report *rep, const char *num, const cha
     fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
     html_text(out, title);
     fprintf(out, "</h1>\n<p class=\"meta\">Generated %s by xenlab. Each cell and bar: the mean of the successful "
-                 "trials; dev and the whisker: the sample standard deviation.</p>\n",
+                 "trials; dev and the whisker: the sample standard deviation; dashed: the 95 %% CI of the mean; dots: "
+                 "the trials.</p>\n",
             stamp);
     write_flags(rep, num, den, out);
     fputs("<h2>Results</h2>\n", out);
