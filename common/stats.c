@@ -54,6 +54,21 @@ void xl_stats_compute(const double *v, size_t n, struct xl_stats *s)
     s->ci95_high = s->mean + s->ci95_half;
 }
 
+/* One term of the modified Lentz method: updates c and d, returns c*d. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    const double tiny = 1e-300;
+
+    *d = 1 + aa * *d;
+    if (fabs(*d) < tiny)
+        *d = tiny;
+    *c = 1 + aa / *c;
+    if (fabs(*c) < tiny)
+        *c = tiny;
+    *d = 1 / *d;
+    return *d * *c;
+}
+
 static double betacf(double a, double b, double x)
 {
     /* The continued fraction of the incomplete beta function, evaluated
@@ -67,26 +82,10 @@ static double betacf(double a, double b, double x)
     d = 1 / d;
     h = d;
     for (m = 1; m <= 300; m++) {
-        double m2 = 2.0 * m, aa, del;
+        double m2 = 2.0 * m, del;
 
-        aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-        d = 1 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        h *= d * c;
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        del = d * c;
+        h *= lentz_step(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), &c, &d);
+        del = lentz_step(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)), &c, &d);
         h *= del;
         if (fabs(del - 1) < 1e-15)
             break;

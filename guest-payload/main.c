@@ -44,6 +44,19 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     return 2;
 }
 
+static int parse_pct(const char *opt, const char *s, double *r)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+
+    if (end == s || *end || !(v >= 0 && v <= 100)) {
+        fprintf(stderr, "xenlab-guest: %s: \"%s\" must be a percentage from 0 to 100\n", opt, s);
+        return XL_ERR_INVAL;
+    }
+    *r = v;
+    return XL_OK;
+}
+
 static int parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *r)
 {
     char *end = NULL;
@@ -215,7 +228,6 @@ static int cmd_bench(int argc, char **argv)
     optind = 2;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int e = XL_OK;
-        char *end = NULL;
 
         switch (opt) {
         case O_N: e = parse_uint("--n", optarg, 1, XL_NQUEENS_MAX_N, &cli.params.n); break;
@@ -239,20 +251,8 @@ static int cmd_bench(int argc, char **argv)
         case O_THREADS: e = parse_uint("--threads", optarg, 1, 1024, &cli.params.threads); break;
         case O_TRIALS: e = parse_uint("--trials", optarg, 1, XL_SPEC_MAX_TRIALS, &cli.policy.trials); break;
         case O_MAX_TRIALS: e = parse_uint("--max-trials", optarg, 1, XL_SPEC_MAX_TRIALS, &max_trials); break;
-        case O_TARGET:
-            cli.policy.target_dev_pct = strtod(optarg, &end);
-            if (end == optarg || *end || cli.policy.target_dev_pct < 0 || cli.policy.target_dev_pct > 100) {
-                fprintf(stderr, "xenlab-guest: --target-dev: \"%s\" must be a percentage from 0 to 100\n", optarg);
-                e = XL_ERR_INVAL;
-            }
-            break;
-        case O_TARGET_CI:
-            cli.policy.target_ci_pct = strtod(optarg, &end);
-            if (end == optarg || *end || cli.policy.target_ci_pct < 0 || cli.policy.target_ci_pct > 100) {
-                fprintf(stderr, "xenlab-guest: --target-ci: \"%s\" must be a percentage from 0 to 100\n", optarg);
-                e = XL_ERR_INVAL;
-            }
-            break;
+        case O_TARGET: e = parse_pct("--target-dev", optarg, &cli.policy.target_dev_pct); break;
+        case O_TARGET_CI: e = parse_pct("--target-ci", optarg, &cli.policy.target_ci_pct); break;
         case O_ARM: cli.arm = optarg; break;
         case O_WORKDIR: cli.workdir = optarg; break;
         case O_CONTAINER: cli.container = optarg; break;
