@@ -467,7 +467,7 @@ int xl_cmd_runs(int argc, char **argv)
 static const char journal_usage[] =
     "usage: xenlab journal ID [RUNS-DIR]\n"
     "  the run's journal as one JSON object: {\"run\":ID,\"events\":[...],\"torn\":N,\"nul_runs\":M},\n"
-    "  events in journal order (the fields of each are in plugin/journal.h); torn and\n"
+    "  events in journal order (the fields of each are in plugin/run/journal.h); torn and\n"
     "  nul_runs count the damaged lines and NUL runs the reader skipped.\n";
 
 static void collect_event(void *opaque, json_object *ev)

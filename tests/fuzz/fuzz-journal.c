@@ -1,4 +1,4 @@
-/* libFuzzer target: a run journal (plugin/journal.h), which a crash, a power
+/* libFuzzer target: a run journal (plugin/run/journal.h), which a crash, a power
  * loss or a hostile hand may have left in any state. The reader must pass on
  * only JSON objects, count the rest, and every getter must be null-safe. */
 #include <stdint.h>

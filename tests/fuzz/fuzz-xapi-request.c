@@ -1,4 +1,4 @@
-/* libFuzzer target: the XAPI plugin's request parser (plugin/xmlrpc.c) and
+/* libFuzzer target: the XAPI plugin's request parser (plugin/xapi/xmlrpc.c) and
  * its response writer. Whatever the bytes, parsing either fails with a
  * message or yields a bounded call, and every response written from what was
  * parsed (or from the error message) is well-formed XML. No plugin function

@@ -1,4 +1,4 @@
-/* The environment records and the confounder check (plugin/confounders.c). */
+/* The environment records and the confounder check (plugin/report/confounders.c). */
 #include <json-c/json.h>
 #include <stdlib.h>
 

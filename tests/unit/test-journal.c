@@ -1,4 +1,4 @@
-/* The journal reader and appender (plugin/journal.c) on the journals a
+/* The journal reader and appender (plugin/run/journal.c) on the journals a
  * power loss, a crash mid-write or a hostile hand leave behind. */
 #include <fcntl.h>
 #include <stdio.h>

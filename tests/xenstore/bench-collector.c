@@ -1,6 +1,6 @@
 /* bench-collector SHIM [GUESTS] [RESULTS] [PACE_US]: latency from a guest's XenStore
  * write to the journal record, and collector CPU time per result, for the
- * watch-driven collector (plugin/collector.c) beside a naive collector that
+ * watch-driven collector (plugin/run/collector.c) beside a naive collector that
  * polls every slot every 100 ms, measured in the same run on the real
  * xenstored. A child process plays every guest, committing results (each
  * carrying its write time) at a steady pace; the collector's CPU is this
