@@ -178,7 +178,7 @@ static bool is_swap(struct fdisk_partition *pa)
 int xl_part_grow_in_place(const char *disk, size_t partno, xl_part_delete_hook hook, void *arg, bool *grown_r)
 {
     struct fdisk_context *cxt = NULL;
-    struct fdisk_table *tb = NULL, *before = NULL;
+    struct fdisk_table *tb = NULL;
     struct fdisk_iter *itr = NULL;
     struct fdisk_partition *pa, *root = NULL, *grow = NULL;
     size_t doomed[16], ndoomed = 0, i;
@@ -238,13 +238,6 @@ int xl_part_grow_in_place(const char *disk, size_t partno, xl_part_delete_hook h
                 goto out;
         }
     }
-    /* The kernel's view before, so the changes can be told partition by
-     * partition (the whole table cannot be reread while / is on it). */
-    r = fdisk_get_partitions(cxt, &before);
-    if (r < 0) {
-        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot read the partition table", disk);
-        goto out;
-    }
     /* Logical partitions first (highest number first), then the extended. */
     for (i = ndoomed; i-- > 0;) {
         r = fdisk_delete_partition(cxt, doomed[i]);
@@ -274,7 +267,9 @@ int xl_part_grow_in_place(const char *disk, size_t partno, xl_part_delete_hook h
         rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot write the partition table", disk);
         goto out;
     }
-    r = fdisk_reread_changes(cxt, before);
+    /* tb is the table as it was: the kernel is told the changes partition
+     * by partition (the whole table cannot be reread while / is on it). */
+    r = fdisk_reread_changes(cxt, tb);
     if (r < 0) {
         rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: the table is written but the kernel was not told (BLKPG)", disk);
         goto out;
@@ -285,7 +280,6 @@ out:
     fdisk_unref_partition(grow);
     fdisk_unref_partition(root);
     fdisk_free_iter(itr);
-    fdisk_unref_table(before);
     fdisk_unref_table(tb);
     fdisk_unref_context(cxt);
     return rc;
