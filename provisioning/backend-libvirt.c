@@ -88,13 +88,6 @@ static int lv_free_memory(struct xl_backend *be, uint64_t *kib_r)
     return XL_OK;
 }
 
-static bool is_xml(const char *path)
-{
-    size_t n = strlen(path);
-
-    return n > 4 && strcmp(path + n - 4, ".xml") == 0;
-}
-
 /* The template is a domain XML file, edited with libxml2. */
 static int lv_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r, uint64_t *memory_kib_r)
 {
@@ -103,7 +96,7 @@ static int lv_prepare(struct xl_backend *be, const struct xl_domain_spec *s, cha
 
     if (!s->template)
         return xl_error(XL_ERR_INVAL, "clone %s: the libvirt backend needs a domain XML template", s->name);
-    if (!is_xml(s->template))
+    if (!xl_template_is_xml(s->template))
         return xl_error(XL_ERR_INVAL, "%s: the libvirt backend needs a domain XML template", s->template);
     /* The test driver only knows its own domain type. */
     if (!spec.virt_type && be->uri && strncmp(be->uri, "test:", 5) == 0)

@@ -90,13 +90,6 @@ static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
 #define CREATE_ATTEMPTS 3
 static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 5, 15 };
 
-static bool is_xml(const char *path)
-{
-    size_t n = strlen(path);
-
-    return n > 4 && strcmp(path + n - 4, ".xml") == 0;
-}
-
 /* The template is an xl.cfg file, read with libxlutil as xl reads it. */
 static int xlx_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r, uint64_t *memory_kib_r)
 {
@@ -105,7 +98,7 @@ static int xlx_prepare(struct xl_backend *be, const struct xl_domain_spec *s, ch
 
     if (!s->template)
         return xl_error(XL_ERR_INVAL, "clone %s: the libxl backend needs an xl.cfg template", s->name);
-    if (is_xml(s->template))
+    if (xl_template_is_xml(s->template))
         return xl_error(XL_ERR_INVAL, "%s: the libxl backend needs an xl.cfg template", s->template);
     cfg = xl_calloc(1, sizeof(*cfg));
     rc = xl_domcfg_from_xlcfg(s->template, s, cfg);

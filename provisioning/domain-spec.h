@@ -4,7 +4,9 @@
  * xe arguments (xapi). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 struct xl_domain_spec {
     const char *name;
@@ -21,3 +23,12 @@ struct xl_domain_spec {
     const char *virt_type;      /* libvirt <domain type>; NULL: the template's */
     const char *plan;           /* plan JSON, for a backend that puts it in the domain's config */
 };
+
+/* A domain XML template (libvirt) rather than an xl.cfg (libxl): by name,
+ * as the templates are named. */
+static inline bool xl_template_is_xml(const char *path)
+{
+    size_t n = strlen(path);
+
+    return n > 4 && strcmp(path + n - 4, ".xml") == 0;
+}
