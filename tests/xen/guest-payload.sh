@@ -9,8 +9,8 @@ xs_read=${1:?xs-read} dom0_script=${2:?guest-payload.dom0}
 build=${XENLAB_BUILD:-}
 [ -x "$build/guest-payload/xenlab-guest" ] || skip "no guest-payload/xenlab-guest in XENLAB_BUILD=$build"
 ensure_testbed
-"$TESTBED" exec -t 60 test -x /usr/local/bin/xenlab-guest \
+"$TESTBED" exec test -x /usr/local/bin/xenlab-guest \
     || bail "dom0 has no /usr/local/bin/xenlab-guest: the testbed was booted without this build's layer (scripts/testbed down, then rerun)"
 "$TESTBED" cp "$xs_read" :/usr/local/bin/xs-read
 to_dom0 "$dom0_script"
-"$TESTBED" exec -t 900 bash "$lib/guest-payload.dom0" "$(cat "$build/meson-info/intro-projectinfo.json" | sed -n 's/.*"version": *"\([^"]*\)".*/\1/p')"
+"$TESTBED" exec bash "$lib/guest-payload.dom0" "$(cat "$build/meson-info/intro-projectinfo.json" | sed -n 's/.*"version": *"\([^"]*\)".*/\1/p')"

@@ -7,11 +7,11 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/testbed-lib.sh"
 spec=${1:?spec} dom0=${2:?dom0 script}
 ensure_testbed
-"$TESTBED" exec -t 60 test -x /usr/local/sbin/xenlab-testbed-base \
+"$TESTBED" exec test -x /usr/local/sbin/xenlab-testbed-base \
     || bail "dom0 has no xenlab-testbed-base: the testbed runs an older layer (scripts/testbed down, then rerun)"
 out=/var/lib/xenlab/test-faults
 to_dom0 "$spec" "$dom0"
-kv=$("$TESTBED" exec -t 3000 bash "$lib/seed-faults.dom0" "$lib/fault-spec.json" "$out")
+kv=$("$TESTBED" exec bash "$lib/seed-faults.dom0" "$lib/fault-spec.json" "$out")
 echo "$kv"
 "$TESTBED" cp ":$out/runs" "$work/"
 python3 - "$work/runs" "$kv" "${XENLAB_CLI:?}" <<'PY'

@@ -254,7 +254,7 @@ int main(int argc, char **argv)
     {
         unsigned len;
 
-        v = xst_wait_read(xs, "xenlab-test/victim", 0, &len);
+        v = xst_wait_read(xs, "xenlab-test/victim", -1, &len);
     }
     if (!v) {
         printf("xs-guest-hostile: waiting for xenlab-test/victim: %s\n", strerror(errno));

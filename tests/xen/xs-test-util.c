@@ -1,10 +1,9 @@
 #include "xs-test-util.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 bool xst_put(struct xs_handle *xs, const char *path, const char *value)
 {
@@ -18,44 +17,83 @@ const char *xst_errno_name(int e)
     return n ? n : "unknown-errno";
 }
 
-static double now(void)
+int xst_guest_ended(struct xs_handle *xs, const char *home)
 {
-    struct timespec ts;
+    char path[160];
+    unsigned len;
+    char *v = xs_read(xs, XBT_NULL, home, &len);
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (!v)
+        return errno == ENOENT ? ESRCH : 0;
+    free(v);
+    snprintf(path, sizeof(path), "%s/data/xenlab-testbed/run-status", home);
+    v = xs_read(xs, XBT_NULL, path, &len);
+    free(v);
+    return v ? ECHILD : 0;
 }
 
-char *xst_wait_read(struct xs_handle *xs, const char *path, double timeout_s, unsigned *len_r)
+char *xst_wait_read(struct xs_handle *xs, const char *path, int domid, unsigned *len_r)
 {
-    double deadline = timeout_s > 0 ? now() + timeout_s : 0;
     char *v = xs_read(xs, XBT_NULL, path, len_r);
+    bool released = false;
     int err;
 
     if (v || errno != ENOENT)
         return v;
     if (!xs_watch(xs, path, "xst-wait"))
         return NULL;
-    /* The watch fires once when set, then on every change below path. */
-    while ((v = xs_read(xs, XBT_NULL, path, len_r)) == NULL && errno == ENOENT) {
-        struct pollfd p = { .fd = xs_fileno(xs), .events = POLLIN };
-        double left = deadline ? deadline - now() : -1;
-        int n;
+    /* @releaseDomain fires when any domain dies, the home's watch when its program's
+     * status lands: then look which it was. */
+    if (domid >= 0) {
+        char home[32];
 
-        if (deadline && left <= 0)
-            break;
-        n = poll(&p, 1, deadline ? (int)(left * 1000) + 1 : -1);
-        if (n < 0 && errno != EINTR)
-            break;
-        if (n > 0) {
-            unsigned num;
-
-            free(xs_read_watch(xs, &num));
+        snprintf(home, sizeof(home), "/local/domain/%d", domid);
+        released = xs_watch(xs, "@releaseDomain", "xst-release");
+        if (released && !xs_watch(xs, home, "xst-home")) {
+            err = errno;
+            xs_unwatch(xs, "@releaseDomain", "xst-release");
+            errno = err;
+            released = false;
         }
-        errno = ENOENT;
+        if (!released) {
+            err = errno;
+            xs_unwatch(xs, path, "xst-wait");
+            errno = err;
+            return NULL;
+        }
     }
-    err = errno;
+    /* Each watch fires once when set, then on every change. */
+    for (;;) {
+        unsigned num;
+        char **ev;
+
+        v = xs_read(xs, XBT_NULL, path, len_r);
+        if (v || errno != ENOENT) {
+            err = v ? 0 : errno;
+            break;
+        }
+        if (domid >= 0) {
+            char home[32];
+
+            snprintf(home, sizeof(home), "/local/domain/%d", domid);
+            if ((err = xst_guest_ended(xs, home)) != 0)
+                break;
+        }
+        ev = xs_read_watch(xs, &num);
+        if (!ev) {
+            err = errno;
+            break;
+        }
+        free(ev);
+    }
     xs_unwatch(xs, path, "xst-wait");
-    errno = v ? 0 : err;
+    if (released) {
+        char home[32];
+
+        snprintf(home, sizeof(home), "/local/domain/%d", domid);
+        xs_unwatch(xs, "@releaseDomain", "xst-release");
+        xs_unwatch(xs, home, "xst-home");
+    }
+    errno = err;
     return v;
 }

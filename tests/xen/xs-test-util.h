@@ -9,7 +9,14 @@
 bool xst_put(struct xs_handle *xs, const char *path, const char *value);
 /* "EACCES" and friends, for outcomes a test compares. */
 const char *xst_errno_name(int e);
-/* Reads path, waiting on a watch until it exists; timeout_s <= 0 waits for
- * ever. NULL with errno ENOENT when it is still absent at the deadline, or
- * with the error that stopped the wait. The caller frees the value. */
-char *xst_wait_read(struct xs_handle *xs, const char *path, double timeout_s, unsigned *len_r);
+/* Why a wait for a guest's node can end without it: the domain whose XenStore home
+ * is home is gone (libxl removes /local/domain/ID when it destroys one: ESRCH), or
+ * the program the testbed booted it to run has exited (the guest's stage 2 writes
+ * data/xenlab-testbed/run-status: ECHILD).  0 while the guest may still write. */
+int xst_guest_ended(struct xs_handle *xs, const char *home);
+/* Reads path, waiting on a watch until it exists -- for as long as domain domid
+ * may still write it (domid < 0: for ever). A wait is bounded by what it waits for,
+ * never by a clock: NULL with errno ESRCH when the domain went away first, ECHILD
+ * when the program the testbed guest runs exited first, or with the error that
+ * stopped the wait. The caller frees the value. */
+char *xst_wait_read(struct xs_handle *xs, const char *path, int domid, unsigned *len_r);
