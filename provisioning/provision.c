@@ -10,6 +10,7 @@
 #include "clone-record.h"
 #include "fsutil.h"
 #include "grow.h"
+#include "loopdev.h"
 #include "preflight.h"
 #include "size.h"
 #include "xl-util.h"
@@ -47,6 +48,39 @@ static void domain_spec(const struct xl_clone_req *req, const char *template, co
     s->payload_path = res->payload;
     s->virt_type = req->virt_type;
     s->plan = req->plan;
+}
+
+/* Starts the domain with its raw image files behind loop devices xenlab
+ * attached (loopdev.h says why), held until it runs. Where no loop device can
+ * be had (no loop driver, not root) the toolstack gets the files as before. */
+static int start_on_loops(struct xl_backend *be, struct xl_domain_spec *ds, const struct xl_clone_req *req)
+{
+    struct xl_loopdev disk, payload;
+    xl_autofree char *config = NULL;
+    const char *files[2] = { ds->disk_path, ds->payload_path };
+    int rc;
+
+    xl_loopdev_init(&disk);
+    xl_loopdev_init(&payload);
+    if (!xl_backend_is(be, XL_BACKEND_CLONES_BASE) && strcmp(ds->disk_format, "raw") == 0 &&
+        xl_loopdev_attach(&disk, ds->disk_path, false) == XL_OK &&
+        (!ds->payload_path || xl_loopdev_attach(&payload, ds->payload_path, true) == XL_OK)) {
+        ds->disk_path = disk.path;
+        if (ds->payload_path)
+            ds->payload_path = payload.path;
+        rc = xl_backend_prepare(be, ds, &config, NULL);
+        ds->disk_path = files[0];
+        ds->payload_path = files[1];
+        if (rc)
+            goto out;
+    } else {
+        xl_error_clear();
+    }
+    rc = xl_backend_start(be, req->name, req->hook, req->hook_arg);
+out:
+    xl_loopdev_dispose(&disk);
+    xl_loopdev_dispose(&payload);
+    return rc;
 }
 
 static int preflight_memory(const struct xl_clone_req *req, struct xl_backend *be, uint64_t cfg_kib)
@@ -225,7 +259,7 @@ int xl_provision_clone(const struct xl_clone_req *req, struct xl_backend *be, st
             goto out;
     }
     if (!req->no_domain) {
-        rc = xl_backend_start(be, req->name, req->hook, req->hook_arg);
+        rc = start_on_loops(be, &ds, req);
         if (rc)
             goto out;
     }
