@@ -6,6 +6,11 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* Where a base keeps container images as root tarballs, NAME-TAG.tar.gz
+ * (xenlab base build): the guests have no network to pull one, so the
+ * worker imports image=NAME:TAG from here into docker/podman on first use. */
+#define XL_CT_IMAGE_DIR "/usr/share/xenlab/images"
+
 struct xl_container_spec {
     double cpus;          /* CPU quota in CPUs (1.0 = one CPU's worth of time) */
     uint64_t memory;      /* bytes; swap limited to the same, as docker does */

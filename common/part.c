@@ -284,3 +284,54 @@ out:
     fdisk_unref_context(cxt);
     return rc;
 }
+
+int xl_part_write_dos(const char *image, const struct xl_part_new *parts, size_t n)
+{
+    struct fdisk_context *cxt = NULL;
+    struct fdisk_label *lb;
+    size_t i;
+    int rc, r;
+
+    rc = open_ctx(image, 0, &cxt);
+    if (rc)
+        return rc;
+    fdisk_disable_dialogs(cxt, 1);
+    r = fdisk_create_disklabel(cxt, "dos");
+    if (r < 0) {
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot create an MBR label", image);
+        goto out;
+    }
+    lb = fdisk_get_label(cxt, NULL);
+    for (i = 0; i < n; i++) {
+        struct fdisk_partition *pa = fdisk_new_partition();
+        struct fdisk_parttype *t = fdisk_label_get_parttype_from_code(lb, parts[i].type);
+
+        if (!pa || !t) {
+            fdisk_unref_partition(pa);
+            rc = xl_error(XL_ERR_FAIL, "%s: partition %zu: type 0x%02x unknown to libfdisk", image,
+                          parts[i].partno + 1, parts[i].type);
+            goto out;
+        }
+        fdisk_partition_set_partno(pa, parts[i].partno);
+        fdisk_partition_set_start(pa, parts[i].start / 512);
+        fdisk_partition_set_size(pa, parts[i].size / 512);
+        fdisk_partition_set_type(pa, t);
+        r = fdisk_add_partition(cxt, pa, NULL);
+        fdisk_unref_partition(pa);
+        if (r < 0) {
+            rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot add partition %zu", image, parts[i].partno + 1);
+            goto out;
+        }
+    }
+    r = fdisk_write_disklabel(cxt);
+    if (r < 0)
+        rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot write the partition table", image);
+out:
+    if (cxt) {
+        r = fdisk_deassign_device(cxt, 0);
+        if (r < 0 && !rc)
+            rc = xl_error_errno(XL_ERR_FAIL, -r, "%s: cannot close after writing the table", image);
+        fdisk_unref_context(cxt);
+    }
+    return rc;
+}

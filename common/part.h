@@ -28,6 +28,19 @@ int xl_part_read(const char *image, struct xl_part_layout *l_r);
  * changes. l_r receives the new layout. */
 int xl_part_grow_last(const char *image, struct xl_part_layout *l_r);
 
+/* One partition of a new MBR table: partno is 0-based (0-3 primary, 4+
+ * logical, inside the extended one), start and size in bytes (multiples of
+ * 512), type the MBR type code (0x83 Linux, 0x82 swap, 0x05 extended). */
+struct xl_part_new {
+    size_t partno;
+    uint64_t start, size;
+    unsigned type;
+};
+/* Writes a new DOS label holding parts (in order: an extended partition
+ * before its logicals) onto image, which must be big enough; replaces any
+ * label there. What else the image holds is not touched. */
+int xl_part_write_dos(const char *image, const struct xl_part_new *parts, size_t n);
+
 /* Called for each partition xl_part_grow_in_place is about to delete, with
  * its device name (/dev/xvda5); a swap partition in use must be turned off
  * here. Non-zero stops the growth with nothing changed. */

@@ -6,6 +6,7 @@
 #include "engine-run.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "oci-bundle.h"
 #include "self-path.h"
 #include "size.h"
+#include "text.h"
 #include "xl-util.h"
 
 #define MAX_OUTPUT (1024 * 1024)
@@ -84,6 +86,72 @@ static int oom_killed(const char *engine, const char *id)
     return oom;
 }
 
+static bool image_word(const char *s)
+{
+    size_t i;
+
+    if (!s[0] || s[0] == '.' || s[0] == '-')
+        return false;
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-' ||
+              s[i] == '_'))
+            return false;
+    return true;
+}
+
+/* An image the engine does not have yet, from the base's tarball: NAME:TAG
+ * is XL_CT_IMAGE_DIR/NAME-TAG.tar.gz, both in Docker's lowercase alphabet,
+ * so the image name never becomes a path of its choosing. */
+static int ensure_image(const char *engine, const char *image)
+{
+    struct argv_buf a = { 0 };
+    struct xl_spawn_result sr;
+    char name[96], tag[96];
+    const char *colon = strchr(image, ':');
+    xl_autofree char *tar = NULL;
+    size_t n = colon ? (size_t)(colon - image) : strlen(image);
+    int rc, present;
+
+    push(&a, xl_strdup(engine));
+    if (strcmp(engine, "podman") == 0)
+        push_podman_flags(&a);
+    push(&a, xl_strdup("image"));
+    push(&a, xl_strdup("inspect"));
+    push(&a, xl_strdup(image));
+    rc = xl_spawn_capture(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, 64 * 1024, &sr);
+    present = rc == XL_OK && sr.exit_code == 0;
+    xl_spawn_result_dispose(&sr);
+    xl_argv_free(a.v);
+    if (rc)
+        return rc == XL_ERR_NOTFOUND ? xl_error(XL_ERR_NOTFOUND, "%s is not installed", engine) : rc;
+    if (present)
+        return XL_OK;
+    snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : sizeof(name) - 1), image);
+    snprintf(tag, sizeof(tag), "%s", colon ? colon + 1 : "latest");
+    if (n >= sizeof(name) || (colon && strlen(colon + 1) >= sizeof(tag)) || !image_word(name) || !image_word(tag))
+        return xl_error(XL_ERR_INVAL, "image %s: not present, and only a NAME:TAG of [a-z0-9._-] is looked for in "
+                        XL_CT_IMAGE_DIR, image);
+    tar = xl_asprintf(XL_CT_IMAGE_DIR "/%s-%s.tar.gz", name, tag);
+    if (access(tar, R_OK) != 0)
+        return xl_error(XL_ERR_NOTFOUND, "image %s is not in %s and there is no %s to import (nothing can be pulled)",
+                        image, engine, tar);
+    a = (struct argv_buf){ 0 };
+    push(&a, xl_strdup(engine));
+    if (strcmp(engine, "podman") == 0)
+        push_podman_flags(&a);
+    push(&a, xl_strdup("import"));
+    push(&a, xl_strdup(tar));
+    push(&a, xl_strdup(image));
+    rc = xl_spawn_capture(a.v, XL_SPAWN_MERGE_STDERR, 0, 64 * 1024, &sr);
+    if (rc == XL_OK && sr.exit_code != 0) {
+        xl_text_ascii(sr.out, 200);
+        rc = xl_error(XL_ERR_FAIL, "%s import %s: exit %d: %s", engine, tar, sr.exit_code, sr.out);
+    }
+    xl_spawn_result_dispose(&sr);
+    xl_argv_free(a.v);
+    return rc;
+}
+
 int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *const worker_argv[],
                   double timeout_s, struct xl_spawn_result *sr)
 {
@@ -96,7 +164,10 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
 
     xl_spawn_result_init(sr);
     if (!c->image && !(is_podman))
-        return xl_error(XL_ERR_INVAL, "%s needs image=NAME (an image already present: nothing can be pulled)", engine);
+        return xl_error(XL_ERR_INVAL, "%s needs image=NAME (present, or kept by the base in " XL_CT_IMAGE_DIR ")",
+                        engine);
+    if (c->image && (rc = ensure_image(engine, c->image)))
+        return rc;
     worker = xl_self_exe();
     if (!worker)
         return xl_error_errno(XL_ERR_FAIL, errno, "/proc/self/exe");

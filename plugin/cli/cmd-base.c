@@ -1,15 +1,26 @@
+#include "config.h"
+
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base-build.h"
 #include "base.h"
 #include "commands.h"
 #include "json-util.h"
 #include "prepare.h"
+#include "self-path.h"
+#include "size.h"
 #include "xl-util.h"
 
 static const char usage_text[] =
     "usage: xenlab base add NAME IMAGE [--template FILE]   register a base image (read-only from then on)\n"
+    "       xenlab base build NAME [--suite bookworm] [--size 10G] [--layout seed|single]\n"
+    "                         [--swap 512MiB] [--format raw|qcow2] [--packages P1,P2,...]\n"
+    "                         [--mirror URL] [--no-container-image] [--template FILE]\n"
+    "                         [--guest-binary PATH]\n"
+    "                                  make an installed-VM-like Debian base and register it\n"
     "       xenlab base list                               list registered bases\n"
     "       xenlab base prepare IMAGE [--guest-binary PATH] [--unit FILE]\n"
     "                                  install xenlab-guest and its unit into the image's ext4 root\n";
@@ -35,6 +46,108 @@ static int base_add(int argc, char **argv)
     if (optind + 2 != argc)
         return xl_error(XL_ERR_INVAL, "base add: give NAME and IMAGE");
     rc = xl_base_add(argv[optind], argv[optind + 1], template, &b);
+    if (rc)
+        return rc;
+    o = xl_base_to_json(&b);
+    printf("%s\n", xl_json_pretty(o));
+    json_object_put(o);
+    xl_base_dispose(&b);
+    return XL_OK;
+}
+
+static void build_progress(const char *step, double elapsed_s, void *arg)
+{
+    fprintf(stderr, "xenlab: base %s: %s [%.0f s]\n", (const char *)arg, step, elapsed_s);
+}
+
+/* xenlab-guest beside this program (installed) or in the build tree. */
+static char *default_guest_binary(void)
+{
+    static const char *const cands[] = { "xenlab-guest", "../../guest-payload/xenlab-guest" };
+    size_t i;
+
+    if (getenv("XENLAB_GUEST"))
+        return xl_strdup(getenv("XENLAB_GUEST"));
+    for (i = 0; i < XL_ARRAY_SIZE(cands); i++) {
+        char *p = xl_self_sibling(cands[i]);
+
+        if (p && access(p, R_OK) == 0)
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+static int base_build(int argc, char **argv)
+{
+    enum { O_SUITE = 1, O_SIZE, O_SWAP, O_LAYOUT, O_FORMAT, O_PACKAGES, O_MIRROR, O_NO_IMAGE, O_TEMPLATE, O_GUEST };
+    static const struct option opts[] = {
+        { "suite", required_argument, NULL, O_SUITE },
+        { "size", required_argument, NULL, O_SIZE },
+        { "swap", required_argument, NULL, O_SWAP },
+        { "layout", required_argument, NULL, O_LAYOUT },
+        { "format", required_argument, NULL, O_FORMAT },
+        { "packages", required_argument, NULL, O_PACKAGES },
+        { "mirror", required_argument, NULL, O_MIRROR },
+        { "no-container-image", no_argument, NULL, O_NO_IMAGE },
+        { "template", required_argument, NULL, O_TEMPLATE },
+        { "guest-binary", required_argument, NULL, O_GUEST },
+        { NULL, 0, NULL, 0 },
+    };
+    xl_autofree char *guest = NULL, *packages = NULL, *tpl = NULL;
+    struct xl_base_recipe r;
+    struct xl_base b;
+    bool cached = false;
+    json_object *o;
+    int opt, rc;
+
+    xl_base_recipe_init(&r);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case O_SUITE: r.suite = optarg; break;
+        case O_SIZE:
+        case O_SWAP:
+            if (xl_size_parse(optarg, opt == O_SIZE ? &r.size : &r.swap))
+                return xl_error_prefix(XL_ERR_INVAL, "%s", opt == O_SIZE ? "--size" : "--swap");
+            break;
+        case O_LAYOUT:
+            if ((rc = xl_base_layout_parse(optarg, &r.layout)))
+                return rc;
+            break;
+        case O_FORMAT: r.format = optarg; break;
+        case O_PACKAGES:
+            free(packages);
+            packages = xl_strdup(optarg);
+            break;
+        case O_MIRROR: r.mirror = optarg; break;
+        case O_NO_IMAGE: r.container_image = false; break;
+        case O_TEMPLATE: r.template = optarg; break;
+        case O_GUEST: r.guest_binary = optarg; break;
+        default: return xl_error(XL_ERR_INVAL, "base build: bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return xl_error(XL_ERR_INVAL, "base build: give NAME");
+    r.name = argv[optind];
+    if (packages) {
+        char *save = NULL, *p;
+
+        for (p = strtok_r(packages, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+            if (r.npackages == XL_BASE_BUILD_MAX_PACKAGES)
+                return xl_error(XL_ERR_INVAL, "--packages: more than %d packages", XL_BASE_BUILD_MAX_PACKAGES);
+            r.packages[r.npackages++] = p;
+        }
+    }
+    if (!r.guest_binary)
+        r.guest_binary = guest = default_guest_binary();
+    if (!r.template) {
+        tpl = xl_strdup(XENLAB_DATADIR "/templates/debian-pv.cfg");
+        r.template = access(tpl, R_OK) == 0 ? tpl : NULL;
+    }
+    r.progress = build_progress;
+    r.progress_arg = (void *)r.name;
+    rc = xl_base_build(&r, &b, &cached);
     if (rc)
         return rc;
     o = xl_base_to_json(&b);
@@ -110,6 +223,8 @@ int xl_cmd_base(int argc, char **argv)
     }
     if (strcmp(argv[1], "add") == 0) {
         rc = base_add(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "build") == 0) {
+        rc = base_build(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "list") == 0) {
         rc = argc == 2 ? base_list() : xl_error(XL_ERR_INVAL, "base list: takes no arguments");
     } else if (strcmp(argv[1], "prepare") == 0) {

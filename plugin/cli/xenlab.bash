@@ -25,7 +25,7 @@ _xenlab() {
                 case $verb in
                     report|journal|clean|compare) words=$(xenlab runs --json 2>/dev/null | grep -o '"id": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/') ;;
                     clone) words=$(xenlab base list 2>/dev/null | awk '{ print $1 }') ;;
-                    base) [ "$COMP_CWORD" = 2 ] && words="add list prepare" ;;
+                    base) [ "$COMP_CWORD" = 2 ] && words="add build list prepare" ;;
                     spec) [ "$COMP_CWORD" = 2 ] && words="check plan --json" ;;
                 esac
                 COMPREPLY=($(compgen -W "${words:-}" -- "$cur") $(compgen -f -- "$cur"))
