@@ -47,14 +47,20 @@ static void push_podman_flags(struct argv_buf *a)
         push(a, xl_strdup(*f));
 }
 
+/* The engine's argv so far: its name, and podman's flags. */
+static void engine_start(struct argv_buf *a, const char *engine)
+{
+    push(a, xl_strdup(engine));
+    if (strcmp(engine, "podman") == 0)
+        push_podman_flags(a);
+}
+
 static void engine_cmd(const char *engine, const char *cmd, const char *id, const char *extra)
 {
     struct argv_buf a = { 0 };
     struct xl_spawn_result sr;
 
-    push(&a, xl_strdup(engine));
-    if (strcmp(engine, "podman") == 0)
-        push_podman_flags(&a);
+    engine_start(&a, engine);
     push(&a, xl_strdup(cmd));
     if (extra)
         push(&a, xl_strdup(extra));
@@ -66,24 +72,34 @@ static void engine_cmd(const char *engine, const char *cmd, const char *id, cons
     xl_argv_free(a.v);
 }
 
-static int oom_killed(const char *engine, const char *id)
+
+/* `ENGINE inspect --format FORMAT ID`, printable, or NULL. */
+static char *inspect(const char *engine, const char *id, const char *format)
 {
     struct argv_buf a = { 0 };
     struct xl_spawn_result sr;
-    int oom = 0;
+    char *val = NULL;
 
-    push(&a, xl_strdup(engine));
-    if (strcmp(engine, "podman") == 0)
-        push_podman_flags(&a);
+    engine_start(&a, engine);
     push(&a, xl_strdup("inspect"));
     push(&a, xl_strdup("--format"));
-    push(&a, xl_strdup("{{.State.OOMKilled}}"));
+    push(&a, xl_strdup(format));
     push(&a, xl_strdup(id));
-    if (xl_spawn_capture(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, 64, &sr) == XL_OK)
-        oom = strncmp(sr.out, "true", 4) == 0;
+    if (xl_spawn_capture(a.v, XL_SPAWN_QUIET_STDERR, ENGINE_CMD_TIMEOUT_S, 1024, &sr) == XL_OK && sr.exit_code == 0 &&
+        sr.out_len > 1) {
+        val = xl_strdup(sr.out);
+        xl_text_ascii(val, 300);
+    }
     xl_spawn_result_dispose(&sr);
     xl_argv_free(a.v);
-    return oom;
+    return val;
+}
+
+static int oom_killed(const char *engine, const char *id)
+{
+    xl_autofree char *v = inspect(engine, id, "{{.State.OOMKilled}}");
+
+    return v && strncmp(v, "true", 4) == 0;
 }
 
 static bool image_word(const char *s)
@@ -112,9 +128,7 @@ static int ensure_image(const char *engine, const char *image)
     size_t n = colon ? (size_t)(colon - image) : strlen(image);
     int rc, present;
 
-    push(&a, xl_strdup(engine));
-    if (strcmp(engine, "podman") == 0)
-        push_podman_flags(&a);
+    engine_start(&a, engine);
     push(&a, xl_strdup("image"));
     push(&a, xl_strdup("inspect"));
     push(&a, xl_strdup(image));
@@ -136,9 +150,7 @@ static int ensure_image(const char *engine, const char *image)
         return xl_error(XL_ERR_NOTFOUND, "image %s is not in %s and there is no %s to import (nothing can be pulled)",
                         image, engine, tar);
     a = (struct argv_buf){ 0 };
-    push(&a, xl_strdup(engine));
-    if (strcmp(engine, "podman") == 0)
-        push_podman_flags(&a);
+    engine_start(&a, engine);
     push(&a, xl_strdup("import"));
     push(&a, xl_strdup(tar));
     push(&a, xl_strdup(image));
@@ -185,9 +197,7 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
         private_work = 1;
     }
     snprintf(id, sizeof(id), "xenlab-%ld-%lx", (long)getpid(), (unsigned long)(xl_now() * 1e6));
-    push(&a, xl_strdup(engine));
-    if (is_podman)
-        push_podman_flags(&a);
+    engine_start(&a, engine);
     push(&a, xl_strdup("run"));
     push(&a, xl_strdup("--name"));
     push(&a, xl_strdup(id));
@@ -225,6 +235,12 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
     if (sr->exit_code == 137 && oom_killed(engine, id)) {
         xl_size_format(c->memory, lim, sizeof(lim));
         rc = xl_error(XL_ERR_FAIL, "out of memory in container (limit %s)", lim);
+    } else if (sr->exit_code >= 125 && sr->exit_code <= 127 && (!sr->out || !memchr(sr->out, '{', sr->out_len))) {
+        /* Why the engine could not start the command, in its own words. */
+        xl_autofree char *why = inspect(engine, id, "{{.State.Error}}");
+
+        rc = xl_error(XL_ERR_FAIL, "%s run %s: exit %d: %s", engine, c->image ? c->image : "--rootfs", sr->exit_code,
+                      why ? why : "the engine gave no reason");
     }
 out:
     engine_cmd(engine, "rm", id, "-f");

@@ -32,7 +32,10 @@
 static const char *const default_packages[] = {
     "systemd-sysv", "udev", "kmod", "linux-image-amd64", "initramfs-tools", "e2fsprogs", "fdisk",
     "procps", "iproute2", "libjson-c5", "libxenstore4", "libfdisk1", "dbench", "runc", "crun",
-    "docker.io", NULL,
+    "docker.io",
+    /* Debian installs it by default; without apparmor_parser Docker will not start a
+     * container on a kernel that has AppArmor enabled. */
+    "apparmor", NULL,
 };
 
 #define ROOT_START (1 * XL_MiB)            /* as the installer aligns partition 1 */

@@ -25,6 +25,17 @@ static const char usage_text[] =
     "       xenlab base prepare IMAGE [--guest-binary PATH] [--unit FILE]\n"
     "                                  install xenlab-guest and its unit into the image's ext4 root\n";
 
+/* The registered base as JSON on stdout; disposes of it. */
+static int print_base(struct xl_base *b)
+{
+    json_object *o = xl_base_to_json(b);
+
+    printf("%s\n", xl_json_pretty(o));
+    json_object_put(o);
+    xl_base_dispose(b);
+    return XL_OK;
+}
+
 static int base_add(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -33,7 +44,6 @@ static int base_add(int argc, char **argv)
     };
     const char *template = NULL;
     struct xl_base b;
-    json_object *o;
     int opt, rc;
 
     optind = 1;
@@ -46,13 +56,7 @@ static int base_add(int argc, char **argv)
     if (optind + 2 != argc)
         return xl_error(XL_ERR_INVAL, "base add: give NAME and IMAGE");
     rc = xl_base_add(argv[optind], argv[optind + 1], template, &b);
-    if (rc)
-        return rc;
-    o = xl_base_to_json(&b);
-    printf("%s\n", xl_json_pretty(o));
-    json_object_put(o);
-    xl_base_dispose(&b);
-    return XL_OK;
+    return rc ? rc : print_base(&b);
 }
 
 static void build_progress(const char *step, double elapsed_s, void *arg)
@@ -98,7 +102,6 @@ static int base_build(int argc, char **argv)
     struct xl_base_recipe r;
     struct xl_base b;
     bool cached = false;
-    json_object *o;
     int opt, rc;
 
     xl_base_recipe_init(&r);
@@ -148,13 +151,7 @@ static int base_build(int argc, char **argv)
     r.progress = build_progress;
     r.progress_arg = (void *)r.name;
     rc = xl_base_build(&r, &b, &cached);
-    if (rc)
-        return rc;
-    o = xl_base_to_json(&b);
-    printf("%s\n", xl_json_pretty(o));
-    json_object_put(o);
-    xl_base_dispose(&b);
-    return XL_OK;
+    return rc ? rc : print_base(&b);
 }
 
 static int base_list(void)

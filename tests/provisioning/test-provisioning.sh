@@ -117,7 +117,7 @@ ls_bin=$(on_part "$prep" bash -c 'debugfs -R "stat /usr/local/bin/xenlab-guest" 
 check "prepare: /usr/local/bin/xenlab-guest is there, mode 0755, full size" \
     bash -c "echo '$ls_bin' | grep -q 'Mode:  0755' && echo '$ls_bin' | grep -q 'Size: $(stat -c %s "$GUEST")\$'"
 unit=$(on_part "$prep" bash -c 'debugfs -R "cat /etc/systemd/system/xenlab-agent.service" "$DEV" 2>/dev/null')
-check "prepare: unit installed" bash -c "echo '$unit' | grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent'"
+check "prepare: unit installed" grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent' <<<"$unit"
 link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-agent.service" "$DEV" 2>/dev/null')
 check "prepare: unit enabled (multi-user.target.wants symlink)" \
     bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-agent.service\"'"
@@ -127,7 +127,7 @@ check "prepare again: e2fsck -fn clean" on_part "$prep" bash -c 'e2fsck -fn "$DE
 check "prepare: --unit with @BINDIR@ (guest-payload's unit)" \
     quiet "$CLI" base prepare "$prep" --guest-binary "$GUEST" --unit "$SRC/guest-payload/xenlab-agent.service"
 unit=$(on_part "$prep" bash -c 'debugfs -R "cat /etc/systemd/system/xenlab-agent.service" "$DEV" 2>/dev/null')
-check "prepare: @BINDIR@ became /usr/local/bin" bash -c "echo '$unit' | grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent'"
+check "prepare: @BINDIR@ became /usr/local/bin" grep -q '^ExecStart=/usr/local/bin/xenlab-guest agent' <<<"$unit"
 link=$(on_part "$prep" bash -c 'debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-agent.service" "$DEV" 2>/dev/null')
 check "prepare: that unit is enabled too" bash -c "echo '$link' | grep -q 'Fast link dest: \"/etc/systemd/system/xenlab-agent.service\"'"
 # A base prepared when the unit was called xenlab-guest.service: preparing it
