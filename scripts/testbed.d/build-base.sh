@@ -39,7 +39,7 @@ trap cleanup EXIT
 step "hypervisor and kernel packages (the versions apt would install here)"
 KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
 KV=${KPKG#linux-image-}
-(cd "$W/debs" && apt-get download -q xen-hypervisor-4.17-amd64 "$KPKG" >/dev/null)
+(cd "$W/debs" && apt-get download -q xen-hypervisor-4.17-amd64 "$KPKG" grub-xen-host >/dev/null)
 dpkg -x "$W"/debs/xen-hypervisor-4.17-amd64_*.deb "$W/xenpkg"
 dpkg -x "$W"/debs/"$KPKG"_*.deb "$W/kpkg"
 gunzip -c "$W"/xenpkg/boot/xen-4.17-amd64.gz > "$OUT/xen.elf"
@@ -127,6 +127,12 @@ while read -r f; do cp "$f" "$G/lib/modules/"; basename "$f" >> "$G/lib/modules/
 step "dom0 modules and initramfs"
 copy_modules dom0-modules "$W/dom0"
 cp "$OUT/vmlinuz" "$W/dom0/boot/vmlinuz-$KV"
+# pvgrub2 and grub's PVH image, which Debian guests boot their own kernels with: the
+# images alone (the package would pull grub-common into dom0's initramfs, past what
+# dom0's memory unpacks).
+dpkg -x "$W"/debs/grub-xen-host_*.deb "$W/grubpkg"
+mkdir -p "$W/dom0/usr/lib/grub-xen"
+cp "$W"/grubpkg/usr/lib/grub-xen/*.bin "$W/dom0/usr/lib/grub-xen/"
 ln -sf "vmlinuz-$KV" "$W/dom0/boot/vmlinuz-guest"
 slim "$W/dom0"
 echo xenlab-dom0 > "$W/dom0/etc/hostname"

@@ -67,7 +67,9 @@ for name, arm in arms.items():
               all(x.get("mem_limit") == size(c["memory"]) for x in envs), sorted({x.get("mem_limit") for x in envs}))
         check(f"{name}: the container has 1 usable CPU", all(x.get("cpus_usable") == 1 for x in envs),
               sorted({x.get("cpus_usable") for x in envs}))
-        check(f"{name}: the benchmark ran in a container", all(x.get("container") for x in envs),
+        want = c.get("runtime", "auto")
+        check(f"{name}: the benchmark ran in a {'' if want == 'auto' else want + ' '}container",
+              all(x.get("container") and want in ("auto", x.get("container")) for x in envs),
               sorted({str(x.get("container")) for x in envs}))
     else:
         check(f"{name}: no container, no limits", all(not x.get("container") and not x.get("cpu_quota") for x in envs))

@@ -22,10 +22,12 @@ runs=/var/lib/xenlab/test-runs-$backend
 clones=/var/lib/xenlab/test-clones-$backend
 tb rm -rf "$runs" "$clones"
 "$TESTBED" cp "$spec" ":$lib/"
-tb xenlab-testbed-base testbed || bail "could not register the testbed base"
-opts=(--base testbed --backend "$backend" --parallel 2 --plain --clone-dir "$clones")
+# The Debian base `xenlab base build` made on the host (scripts/testbed build), as a
+# user's VM: its own kernel through pvgrub2, systemd starting the agent.
+tb xenlab-testbed-base --debian || bail "could not register the Debian base (testbed-debian)"
+opts=(--base testbed-debian --backend "$backend" --parallel 2 --plain --clone-dir "$clones")
 if [ "$backend" = libvirt ]; then
-    opts+=(--uri xen:///system --template /usr/local/share/xenlab/templates/testbed-pv.xml)
+    opts+=(--uri xen:///system --template /usr/local/share/xenlab/templates/debian-pv.xml)
 fi
 t0=$SECONDS
 rc=0
