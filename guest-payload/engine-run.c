@@ -72,7 +72,6 @@ static void engine_cmd(const char *engine, const char *cmd, const char *id, cons
     xl_argv_free(a.v);
 }
 
-
 /* `ENGINE inspect --format FORMAT ID`, printable, or NULL. */
 static char *inspect(const char *engine, const char *id, const char *format)
 {

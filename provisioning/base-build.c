@@ -21,6 +21,7 @@
 #include "container-spec.h"
 #include "json-util.h"
 #include "part.h"
+#include "prepare.h"
 #include "size.h"
 #include "text.h"
 #include "xl-spawn.h"
@@ -43,7 +44,7 @@ static const char *const default_packages[] = {
 #define MIN_ROOT (1 * XL_GiB)
 #define SPACE_NEEDED (4 * XL_GiB)          /* the root tree, the image's data, the container image */
 #define TOOL_OUTPUT_MAX (4u << 20)
-#define GUEST_BINDIR "/usr/local/bin"
+#define GUEST_BINDIR XL_GUEST_BINDIR
 #define CONTAINER_PACKAGES "libjson-c5,libfdisk1,dbench"
 
 void xl_base_recipe_init(struct xl_base_recipe *r)
@@ -485,21 +486,7 @@ static int configure(struct build *b)
     agent = agent_beside(r->guest_binary);
     if (access(agent, R_OK) == 0 && (rc = copy_in(b, agent, GUEST_BINDIR "/xenlab-guest-agent", 0755)))
         return rc;
-    {
-        /* guest-payload's unit, with the prefix it was installed to here. */
-        const char *key = "@BINDIR@", *src = XL_AGENT_UNIT, *at;
-        char *acc = xl_strdup("");
-
-        while ((at = strstr(src, key))) {
-            char *next = xl_asprintf("%s%.*s%s", acc, (int)(at - src), src, GUEST_BINDIR);
-
-            free(acc);
-            acc = next;
-            src = at + strlen(key);
-        }
-        unit = xl_asprintf("%s%s", acc, src);
-        free(acc);
-    }
+    unit = xl_agent_unit_text();
     {
         xl_autofree char *rel = xl_asprintf("etc/systemd/system/%s", XL_AGENT_UNIT_NAME);
         xl_autofree char *link = NULL, *wdir = xl_asprintf("%s/etc/systemd/system/multi-user.target.wants", b->root);

@@ -13,7 +13,7 @@
 #include "part.h"
 #include "xl-util.h"
 
-#define GUEST_BINDIR "/usr/local/bin"
+#define GUEST_BINDIR XL_GUEST_BINDIR
 #define UNIT_DIR "/etc/systemd/system"
 #define WANTS_DIR UNIT_DIR "/multi-user.target.wants"
 #define INSTALL_MAX (256u << 20)
@@ -217,6 +217,15 @@ static int remove_legacy_unit(ext2_filsys fs, const char *image)
     if (!rc)
         rc = remove_entry(fs, image, dir, LEGACY_UNIT);
     return rc;
+}
+
+char *xl_agent_unit_text(void)
+{
+    char *text = xl_strdup(XL_AGENT_UNIT);
+    size_t len;
+
+    subst_bindir(&text, &len);
+    return text;
 }
 
 int xl_base_prepare(const char *image, const struct xl_prepare_opts *o)

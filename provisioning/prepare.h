@@ -8,3 +8,9 @@ struct xl_prepare_opts {
 };
 
 int xl_base_prepare(const char *image, const struct xl_prepare_opts *o);
+
+/* Where prepare and base build install xenlab-guest in a guest. */
+#define XL_GUEST_BINDIR "/usr/local/bin"
+/* guest-payload's unit file (compiled in) with @BINDIR@ made XL_GUEST_BINDIR.
+ * Caller frees. */
+char *xl_agent_unit_text(void);

@@ -10,7 +10,6 @@
 #include "commands.h"
 #include "json-util.h"
 #include "prepare.h"
-#include "self-path.h"
 #include "size.h"
 #include "xl-util.h"
 
@@ -64,23 +63,6 @@ static void build_progress(const char *step, double elapsed_s, void *arg)
     fprintf(stderr, "xenlab: base %s: %s [%.0f s]\n", (const char *)arg, step, elapsed_s);
 }
 
-/* xenlab-guest beside this program (installed) or in the build tree. */
-static char *default_guest_binary(void)
-{
-    static const char *const cands[] = { "xenlab-guest", "../../guest-payload/xenlab-guest" };
-    size_t i;
-
-    if (getenv("XENLAB_GUEST"))
-        return xl_strdup(getenv("XENLAB_GUEST"));
-    for (i = 0; i < XL_ARRAY_SIZE(cands); i++) {
-        char *p = xl_self_sibling(cands[i]);
-
-        if (p && access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
 
 static int base_build(int argc, char **argv)
 {
@@ -143,7 +125,7 @@ static int base_build(int argc, char **argv)
         }
     }
     if (!r.guest_binary)
-        r.guest_binary = guest = default_guest_binary();
+        r.guest_binary = guest = getenv("XENLAB_GUEST") ? xl_strdup(getenv("XENLAB_GUEST")) : xl_cli_guest_binary();
     if (!r.template) {
         tpl = xl_strdup(XENLAB_DATADIR "/templates/debian-pv.cfg");
         r.template = access(tpl, R_OK) == 0 ? tpl : NULL;

@@ -13,7 +13,6 @@
 #include "provision.h"
 #include "runner.h"
 #include "runstore.h"
-#include "self-path.h"
 #include "uri-policy.h"
 #include "spec.h"
 #include "xl-util.h"
@@ -28,24 +27,15 @@ static const char run_usage[] =
     "                  [--payload-dir DIR] [--virt-type TYPE] [--json | --plain]\n"
     "       xenlab run --resume ID [same options]\n";
 
-/* The directory holding this executable: xenlab-guest is installed beside it
- * (or in the build tree's guest-payload/), and goes onto each payload disk. */
+/* The directory of xenlab-guest (installed beside this program, or in the
+ * build tree's guest-payload/): it goes onto each payload disk. */
 static char *default_payload_dir(void)
 {
-    static const char *const cands[] = { "xenlab-guest", "../guest-payload/xenlab-guest" };
-    size_t i;
+    char *p = xl_cli_guest_binary();
 
-    for (i = 0; i < XL_ARRAY_SIZE(cands); i++) {
-        xl_autofree char *p = xl_self_sibling(cands[i]);
-
-        if (!p)
-            return NULL;
-        if (access(p, X_OK) == 0) {
-            *strrchr(p, '/') = '\0';
-            return xl_steal_pointer(&p);
-        }
-    }
-    return NULL;
+    if (p && strrchr(p, '/'))
+        *strrchr(p, '/') = '\0';
+    return p;
 }
 
 static void add_opt(json_object *ev, const char *key, const char *val)

@@ -30,6 +30,11 @@ int xl_cli_report_source(const char *arg, char **path_r, bool *is_run_r);
 
 /* Prints "xenlab: <message>" for the last error and returns its exit
  * status. Inline: every verb calls it, and the dispatcher calls the verbs. */
+/* xenlab-guest installed beside this program, else in the build tree
+ * (build/guest-payload/ beside build/plugin/cli/); NULL when neither is
+ * there. Caller frees. */
+char *xl_cli_guest_binary(void);
+
 static inline int xl_cli_fail(int rc)
 {
     /* xl_error sanitised the message when it recorded it. */

@@ -1,9 +1,12 @@
 /* xenlab: the dom0 command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "config.h"
+#include "self-path.h"
 #include "text.h"
 #include "xl-util.h"
 
@@ -61,4 +64,19 @@ int main(int argc, char **argv)
     }
     usage(stderr);
     return 2;
+}
+
+char *xl_cli_guest_binary(void)
+{
+    static const char *const cands[] = { "xenlab-guest", "../../guest-payload/xenlab-guest" };
+    size_t i;
+
+    for (i = 0; i < XL_ARRAY_SIZE(cands); i++) {
+        char *p = xl_self_sibling(cands[i]);
+
+        if (p && access(p, X_OK) == 0)
+            return p;
+        free(p);
+    }
+    return NULL;
 }
