@@ -195,6 +195,45 @@ static int lv_attach(struct xl_backend *be, const char *name)
     return XL_OK;
 }
 
+static int lv_describe(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src)
+{
+    xl_autofree char *what = xl_asprintf("libvirt domain %s", name);
+    virDomainPtr dom;
+    char *xml;
+    int state = 0, reason = 0, rc;
+
+    if (config)
+        return xl_error(XL_ERR_INVAL, "--config: libvirt keeps %s's own configuration; give none", name);
+    dom = virDomainLookupByName(P(be)->conn, name);
+    if (!dom) {
+        /* The operator named it: their input, exit 2. */
+        if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+            return xl_error(XL_ERR_INVAL, "libvirt: no domain %s", name);
+        return lv_err("look up", name);
+    }
+    if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+        rc = lv_err("get the state of", name);
+        goto out;
+    }
+    if (state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_PAUSED && state != VIR_DOMAIN_SHUTDOWN) {
+        rc = xl_error(XL_ERR_INVAL, "%s is running: shut it down or suspend it first", what);
+        goto out;
+    }
+    /* The persistent definition, as a clone is to be defined; secrets stay out. */
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    if (!xml) {
+        rc = lv_err("get the XML of", name);
+        goto out;
+    }
+    src->config = xl_strdup(xml);
+    free(xml);
+    src->config_suffix = ".xml";
+    rc = xl_domxml_writable_disk(src->config, what, &src->disk, &src->disk_format);
+out:
+    virDomainFree(dom);
+    return rc;
+}
+
 static int lv_domid(struct xl_backend *be, uint32_t *domid_r)
 {
     unsigned int id = virDomainGetID(P(be)->dom);
@@ -222,5 +261,6 @@ const struct xl_backend_ops xl_backend_libvirt_ops = {
     .undefine = lv_undefine,
     .domid = lv_domid,
     .attach = lv_attach,
+    .describe = lv_describe,
     .wait_death = NULL,
 };

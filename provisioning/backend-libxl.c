@@ -244,6 +244,51 @@ static int xlx_wait_death(struct xl_backend *be, double timeout_s)
     }
 }
 
+/* libxl keeps nothing of a shut-off domain: xl creates it from an xl.cfg,
+ * which `xl create NAME` looks for in /etc/xen. */
+static char *default_config(const char *name)
+{
+    char *path = xl_asprintf("/etc/xen/%s.cfg", name);
+
+    if (access(path, F_OK) == 0)
+        return path;
+    free(path);
+    return xl_asprintf("/etc/xen/%s", name);
+}
+
+#define XLCFG_MAX (256 * 1024)
+
+static int xlx_describe(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src)
+{
+    xl_autofree char *path = config ? xl_strdup(config) : default_config(name), *cfg_name = NULL;
+    libxl_dominfo info;
+    uint32_t domid;
+    size_t len = 0;
+    int rc;
+
+    if (access(path, R_OK) < 0)
+        return xl_error(XL_ERR_INVAL, "domain %s: no configuration at %s (give --config FILE)", name, path);
+    rc = xl_domcfg_writable_disk(path, &cfg_name, &src->disk, &src->disk_format);
+    if (rc)
+        return rc;
+    if (strcmp(cfg_name, name) != 0)
+        return xl_error(XL_ERR_INVAL, "%s: is the configuration of domain %s, not %s", path, cfg_name, name);
+    libxl_dominfo_init(&info);
+    if (libxl_name_to_domid(P(be)->ctx, name, &domid) == 0 && libxl_domain_info(P(be)->ctx, &info, domid) == 0 &&
+        !info.paused && !info.shutdown && !info.dying) {
+        libxl_dominfo_dispose(&info);
+        return xl_error(XL_ERR_INVAL, "domain %s (id %u) is running: shut it down or pause it first", name, domid);
+    }
+    libxl_dominfo_dispose(&info);
+    rc = xl_read_file(path, XLCFG_MAX, &src->config, &len);
+    if (rc)
+        return rc;
+    if (strlen(src->config) != len)
+        return xl_error(XL_ERR_INVAL, "%s: has a NUL byte", path);
+    src->config_suffix = ".cfg";
+    return XL_OK;
+}
+
 const struct xl_backend_ops xl_backend_libxl_ops = {
     .name = "libxl",
     .flags = 0,
@@ -261,4 +306,5 @@ const struct xl_backend_ops xl_backend_libxl_ops = {
     .domid = xlx_domid,
     .attach = xlx_attach,
     .wait_death = xlx_wait_death,
+    .describe = xlx_describe,
 };

@@ -118,6 +118,27 @@ int xl_backend_prepare(struct xl_backend *be, const struct xl_domain_spec *s, ch
     return rc;
 }
 
+void xl_domain_source_init(struct xl_domain_source *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+void xl_domain_source_dispose(struct xl_domain_source *s)
+{
+    free(s->disk);
+    free(s->disk_format);
+    free(s->config);
+    xl_domain_source_init(s);
+}
+
+int xl_backend_describe(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src_r)
+{
+    xl_domain_source_init(src_r);
+    if (!be->ops->describe)
+        return xl_error(XL_ERR_INVAL, "the %s backend cannot take a base from a domain", be->ops->name);
+    return be->ops->describe(be, name, config, src_r);
+}
+
 void xl_backend_close(struct xl_backend *be)
 {
     if (!be->ops)

@@ -13,6 +13,19 @@
 
 struct xl_backend;
 
+/* An existing domain as a base is taken from it (xenlab base add
+ * --from-domain): its one writable disk, which must be xvda, and its own
+ * configuration, which becomes the base's template. */
+struct xl_domain_source {
+    char *disk;                 /* a file or a block device */
+    char *disk_format;          /* "raw" or "qcow2", as the configuration says */
+    char *config;               /* the configuration's text */
+    const char *config_suffix;  /* ".cfg" (xl.cfg) or ".xml" (domain XML) */
+};
+
+void xl_domain_source_init(struct xl_domain_source *s);
+void xl_domain_source_dispose(struct xl_domain_source *s);
+
 /* What a backend is, for the generic code to ask instead of its name. */
 enum {
     /* The toolstack clones the base itself (on its own storage): dom0 makes
@@ -58,6 +71,12 @@ struct xl_backend_ops {
     int (*attach)(struct xl_backend *be, const char *name);
     /* Waits for the domain to die; NULL where the backend cannot tell. */
     int (*wait_death)(struct xl_backend *be, double timeout_s);
+    /* Describes the domain called name, which must be shut off or paused
+     * (a one-line error otherwise), reading only. config: where its
+     * configuration is, for a toolstack that keeps none of a shut-off
+     * domain (libxl: the xl.cfg it is created from); NULL: the toolstack's
+     * own. NULL where a backend cannot. */
+    int (*describe)(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src_r);
 };
 
 struct xl_backend {
@@ -106,6 +125,9 @@ int xl_backend_start(struct xl_backend *be, const char *name, xl_plan_hook hook,
 
 /* Attaches to the domain called name, so that xl_backend_cleanup removes it. */
 int xl_backend_attach(struct xl_backend *be, const char *name);
+
+/* The backend's describe, or an error naming the backend that has none. */
+int xl_backend_describe(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src_r);
 
 /* Destroys and undefines whatever this backend created; safe to repeat. */
 int xl_backend_cleanup(struct xl_backend *be);

@@ -185,7 +185,12 @@ int xl_base_add(const char *name, const char *image, const char *template, struc
     rc = check_name(name);
     if (rc)
         return rc;
-    abs = realpath(image, NULL);
+    /* A logical volume keeps the /dev/VG/LV name lvcreate -s needs;
+     * realpath would give its /dev/dm-N. */
+    if (strncmp(image, "/dev/", 5) == 0 && !strstr(image, "/..") && stat(image, &st) == 0 && S_ISBLK(st.st_mode))
+        abs = xl_strdup(image);
+    else
+        abs = realpath(image, NULL);
     if (!abs)
         return xl_error_errno(errno == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, errno, "%s", image);
     if (template) {

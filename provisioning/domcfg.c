@@ -287,6 +287,11 @@ static int apply_overrides(const char *path, const struct xl_domain_spec *ov, li
         return xl_error(XL_ERR_INVAL, "vcpus: at most %d", MAX_VCPUS);
     set_vcpus(bi, vcpus, maxv);
 
+    /* A template's MAC addresses would clash between clones; libxl makes
+     * one for a nic whose MAC is all zeros. */
+    for (int i = 0; i < cfg->num_nics; i++)
+        memset(cfg->nics[i].mac, 0, sizeof(cfg->nics[i].mac));
+
     if (ov->disk_path) {
         d = find_disk(cfg, "xvda");
         if (!d)
@@ -352,4 +357,49 @@ int xl_domcfg_to_json(libxl_domain_config *cfg, char **json_r)
     if (!*json_r)
         return xl_error(XL_ERR_FAIL, "libxl could not render the domain config as JSON");
     return XL_OK;
+}
+
+int xl_domcfg_writable_disk(const char *path, char **name_r, char **disk_r, char **format_r)
+{
+    struct xl_domain_spec none = { 0 };
+    libxl_domain_config cfg;
+    libxl_device_disk *disk = NULL;
+    int rc, i, writable = 0;
+
+    *name_r = *disk_r = *format_r = NULL;
+    rc = xl_domcfg_from_xlcfg(path, &none, &cfg);
+    if (rc)
+        goto out;
+    for (i = 0; i < cfg.num_disks; i++) {
+        if (cfg.disks[i].is_cdrom || !cfg.disks[i].readwrite)
+            continue;   /* read-only media, shared safely */
+        writable++;
+        disk = &cfg.disks[i];
+    }
+    if (writable != 1) {
+        rc = xl_error(XL_ERR_INVAL, "%s: has %d writable disks; a base is taken from a domain with one (xvda)", path,
+                      writable);
+        goto out;
+    }
+    if (!disk->vdev || strcmp(disk->vdev, "xvda") != 0) {
+        rc = xl_error(XL_ERR_INVAL, "%s: its disk is %s, not xvda, where clones put theirs", path,
+                      disk->vdev ? disk->vdev : "without a vdev");
+        goto out;
+    }
+    if (!disk->pdev_path || disk->pdev_path[0] != '/') {
+        rc = xl_error(XL_ERR_INVAL, "%s: its disk has no absolute target path", path);
+        goto out;
+    }
+    if (disk->format != LIBXL_DISK_FORMAT_RAW && disk->format != LIBXL_DISK_FORMAT_QCOW2 &&
+        disk->format != LIBXL_DISK_FORMAT_UNKNOWN) {
+        rc = xl_error(XL_ERR_INVAL, "%s: its disk is %s; raw or qcow2 is needed", path,
+                      libxl_disk_format_to_string(disk->format));
+        goto out;
+    }
+    *name_r = xl_strdup(cfg.c_info.name);
+    *disk_r = xl_strdup(disk->pdev_path);
+    *format_r = xl_strdup(disk->format == LIBXL_DISK_FORMAT_QCOW2 ? "qcow2" : "raw");
+out:
+    libxl_domain_config_dispose(&cfg);
+    return rc;
 }

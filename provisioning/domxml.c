@@ -115,6 +115,116 @@ static void set_disk(xmlNodePtr disk, const char *dev, const char *path, const c
         child(disk, "readonly", 1);
 }
 
+/* A template's MAC addresses would clash between clones, as its uuid
+ * would: libvirt makes one for an <interface> without <mac>. */
+static void drop_macs(xmlNodePtr devices)
+{
+    xmlNodePtr n, m;
+
+    for (n = devices->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "interface") != 0)
+            continue;
+        while ((m = child(n, "mac", 0))) {
+            xmlUnlinkNode(m);
+            xmlFreeNode(m);
+        }
+    }
+}
+
+static xmlDocPtr parse(const char *what, const char *text, size_t len, int *rc_r)
+{
+    xmlDocPtr doc = xmlReadMemory(text, (int)len, what, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNodePtr root;
+
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        const char *m = e && e->message ? e->message : "not XML";
+
+        *rc_r = xl_error(XL_ERR_INVAL, "%s:%d: %.*s", what, e ? e->line : 0, (int)strcspn(m, "\n"), m);
+        return NULL;
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!root || xmlStrcmp(root->name, BAD_CAST "domain") != 0) {
+        xmlFreeDoc(doc);
+        *rc_r = xl_error(XL_ERR_INVAL, "%s: the root element must be <domain>", what);
+        return NULL;
+    }
+    *rc_r = XL_OK;
+    return doc;
+}
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
+    char *s = v ? xl_strdup((const char *)v) : NULL;
+
+    xmlFree(v);
+    return s;
+}
+
+int xl_domxml_writable_disk(const char *xml, const char *what, char **path_r, char **format_r)
+{
+    xmlDocPtr doc;
+    xmlNodePtr devices, n, disk = NULL;
+    xl_autofree char *type = NULL, *dev = NULL;
+    int rc, writable = 0;
+
+    *path_r = *format_r = NULL;
+    if (strlen(xml) > XML_MAX)
+        return xl_error(XL_ERR_INVAL, "%s: domain XML longer than %d bytes", what, XML_MAX);
+    doc = parse(what, xml, strlen(xml), &rc);
+    if (!doc)
+        return rc;
+    devices = child(xmlDocGetRootElement(doc), "devices", 0);
+    for (n = devices ? devices->children : NULL; n; n = n->next) {
+        xl_autofree char *d = NULL;
+
+        if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "disk") != 0 || child(n, "readonly", 0))
+            continue;
+        d = prop(n, "device");
+        if (d && strcmp(d, "disk") != 0 && strcmp(d, "lun") != 0)
+            continue;   /* a cdrom or floppy: read-only media, shared safely */
+        writable++;
+        disk = n;
+    }
+    if (writable != 1) {
+        rc = xl_error(XL_ERR_INVAL, "%s: has %d writable disks; a base is taken from a domain with one (xvda)", what,
+                      writable);
+        goto out;
+    }
+    dev = prop(child(disk, "target", 0), "dev");
+    if (!dev || strcmp(dev, "xvda") != 0) {
+        rc = xl_error(XL_ERR_INVAL, "%s: its disk is %s, not xvda, where clones put theirs", what, dev ? dev : "without a target");
+        goto out;
+    }
+    type = prop(disk, "type");
+    if (type && strcmp(type, "file") == 0) {
+        *path_r = prop(child(disk, "source", 0), "file");
+    } else if (type && strcmp(type, "block") == 0) {
+        *path_r = prop(child(disk, "source", 0), "dev");
+    } else {
+        rc = xl_error(XL_ERR_INVAL, "%s: its disk is of type %s; a file or block device is needed", what,
+                      type ? type : "(none)");
+        goto out;
+    }
+    if (!*path_r || (*path_r)[0] != '/') {
+        rc = xl_error(XL_ERR_INVAL, "%s: its disk has no absolute source path", what);
+        goto out;
+    }
+    *format_r = prop(child(disk, "driver", 0), "type");
+    if (!*format_r)
+        *format_r = xl_strdup("raw");
+    rc = XL_OK;
+out:
+    if (rc) {
+        free(*path_r);
+        *path_r = NULL;
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
 int xl_domxml_from_template(const char *path, const struct xl_domain_spec *ov, char **xml_r)
 {
     xl_autofree char *text = NULL;
@@ -130,19 +240,10 @@ int xl_domxml_from_template(const char *path, const struct xl_domain_spec *ov, c
     rc = xl_read_file(path, XML_MAX, &text, &len);
     if (rc)
         return rc;
-    doc = xmlReadMemory(text, (int)len, path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError();
-
-        const char *m = e && e->message ? e->message : "not XML";
-
-        return xl_error(XL_ERR_INVAL, "%s:%d: %.*s", path, e ? e->line : 0, (int)strcspn(m, "\n"), m);
-    }
+    doc = parse(path, text, len, &rc);
+    if (!doc)
+        return rc;
     root = xmlDocGetRootElement(doc);
-    if (!root || xmlStrcmp(root->name, BAD_CAST "domain") != 0) {
-        rc = xl_error(XL_ERR_INVAL, "%s: the root element must be <domain>", path);
-        goto out;
-    }
     if (ov->virt_type)
         xmlSetProp(root, BAD_CAST "type", BAD_CAST ov->virt_type);
     if (ov->name)
@@ -185,6 +286,7 @@ int xl_domxml_from_template(const char *path, const struct xl_domain_spec *ov, c
         xmlSetProp(n, BAD_CAST "current", BAD_CAST buf);
     }
     devices = child(root, "devices", 1);
+    drop_macs(devices);
     if (ov->disk_path) {
         n = find_disk(devices, "xvda");
         if (!n) {

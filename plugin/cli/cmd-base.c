@@ -6,15 +6,22 @@
 #include <string.h>
 
 #include "base-build.h"
+#include "backend.h"
+#include "base-from-domain.h"
 #include "base.h"
 #include "commands.h"
 #include "json-util.h"
 #include "prepare.h"
 #include "size.h"
+#include "uri-policy.h"
 #include "xl-util.h"
 
 static const char usage_text[] =
     "usage: xenlab base add NAME IMAGE [--template FILE]   register a base image (read-only from then on)\n"
+    "       xenlab base add NAME --from-domain DOMAIN [--backend NAME] [--config FILE]\n"
+    "                         [--uri URI [--allow-unsafe-uri]]\n"
+    "                                  snapshot a shut-off or paused domain's disk as a base;\n"
+    "                                  its configuration becomes the template\n"
     "       xenlab base build NAME [--suite bookworm] [--size 10G] [--layout seed|single]\n"
     "                         [--swap 512MiB] [--format raw|qcow2] [--packages P1,P2,...]\n"
     "                         [--mirror URL] [--no-container-image] [--template FILE]\n"
@@ -37,25 +44,53 @@ static int print_base(struct xl_base *b)
 
 static int base_add(int argc, char **argv)
 {
+    enum { O_TEMPLATE = 1, O_FROM_DOMAIN, O_BACKEND, O_CONFIG, O_URI, O_UNSAFE_URI };
     static const struct option opts[] = {
-        { "template", required_argument, NULL, 't' },
+        { "template", required_argument, NULL, O_TEMPLATE },
+        { "from-domain", required_argument, NULL, O_FROM_DOMAIN },
+        { "backend", required_argument, NULL, O_BACKEND },
+        { "config", required_argument, NULL, O_CONFIG },
+        { "uri", required_argument, NULL, O_URI },
+        { "allow-unsafe-uri", no_argument, NULL, O_UNSAFE_URI },
         { NULL, 0, NULL, 0 },
     };
-    const char *template = NULL;
+    struct xl_base_from_domain fd = { 0 };
+    const char *template = NULL, *how = NULL;
     struct xl_base b;
     int opt, rc;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == 't')
-            template = optarg;
-        else
-            return xl_error(XL_ERR_INVAL, "base add: bad option");
+        switch (opt) {
+        case O_TEMPLATE: template = optarg; break;
+        case O_FROM_DOMAIN: fd.domain = optarg; break;
+        case O_BACKEND: fd.backend = optarg; break;
+        case O_CONFIG: fd.config = optarg; break;
+        case O_URI: fd.uri = optarg; break;
+        case O_UNSAFE_URI: xl_uri_policy_set(XL_URI_ALLOW_UNSAFE); break;
+        default: return xl_error(XL_ERR_INVAL, "base add: bad option");
+        }
     }
-    if (optind + 2 != argc)
-        return xl_error(XL_ERR_INVAL, "base add: give NAME and IMAGE");
-    rc = xl_base_add(argv[optind], argv[optind + 1], template, &b);
-    return rc ? rc : print_base(&b);
+    if (!fd.domain) {
+        if (fd.backend || fd.config || fd.uri)
+            return xl_error(XL_ERR_INVAL, "base add: --backend, --config and --uri go with --from-domain");
+        if (optind + 2 != argc)
+            return xl_error(XL_ERR_INVAL, "base add: give NAME and IMAGE");
+        rc = xl_base_add(argv[optind], argv[optind + 1], template, &b);
+        return rc ? rc : print_base(&b);
+    }
+    if (template)
+        return xl_error(XL_ERR_INVAL, "base add: --template: with --from-domain the domain's configuration is the template");
+    if (optind + 1 != argc)
+        return xl_error(XL_ERR_INVAL, "base add: --from-domain: give NAME only");
+    fd.name = argv[optind];
+    if (fd.uri && (rc = xl_backend_check_uri(fd.backend ? fd.backend : xl_backend_default(), fd.uri)))
+        return rc;
+    rc = xl_base_add_from_domain(&fd, &b, &how);
+    if (rc)
+        return rc;
+    fprintf(stderr, "xenlab: base %s: taken from domain %s (%s): %s\n", b.name, fd.domain, how, b.image);
+    return print_base(&b);
 }
 
 static void build_progress(const char *step, double elapsed_s, void *arg)

@@ -15,7 +15,7 @@ _xenlab() {
         --base) words=$(xenlab base list 2>/dev/null | awk '{ print $1 }') ;;
         --backend) words="libxl libvirt xapi" ;;
         --format) words="md csv json pts html" ;;
-        --output|--run-dir|--clone-dir|--payload-dir|--template|--journal|--dir|--payload)
+        --output|--run-dir|--clone-dir|--payload-dir|--template|--journal|--dir|--payload|--config)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [ -z "${words:-}" ]; then
