@@ -101,6 +101,12 @@ static int read_keyed(const char *path, const char *key, uint64_t *v_r)
     return rc;
 }
 
+int xl_oom_kills_system(uint64_t *kills_r)
+{
+    *kills_r = 0;
+    return read_keyed("/proc/vmstat", "oom_kill", kills_r);
+}
+
 int xl_ct_cgroup_oom_kills(const struct xl_ct_cgroups *cg, const char *cgpath, uint64_t *kills_r)
 {
     char path[2 * PATH_MAX], num[64];

@@ -20,6 +20,10 @@ void xl_ct_cgroups_probe(struct xl_ct_cgroups *cg);
  * v2 memory.events oom_kill, v1 memory.oom_control oom_kill (memory.failcnt
  * on kernels without that line). XL_ERR_NOTFOUND if the cgroup is gone. */
 int xl_ct_cgroup_oom_kills(const struct xl_ct_cgroups *cg, const char *cgpath, uint64_t *kills_r);
+/* The kernel's count of OOM kills since boot (/proc/vmstat oom_kill, 4.13+):
+ * the witness left when an engine removed the container's cgroup and will
+ * not say (podman 4.3 on cgroup v1 reports OOMKilled false). */
+int xl_oom_kills_system(uint64_t *kills_r);
 
 /* Removes cgpath and then its empty ancestors (up to its first component)
  * in every mounted hierarchy; a directory still in use by another run is
