@@ -6,7 +6,7 @@
 #include "json-util.h"
 #include "xl-util.h"
 
-static const char *const kind_names[] = { "nqueens", "memory", "dbench" };
+static const char *const kind_names[] = { "nqueens", "memory", "dbench", "command" };
 static const char *const kernel_names[] = { "copy", "scale", "add", "triad" };
 static const char *const type_names[] = { "int", "fp" };
 
@@ -25,6 +25,11 @@ void xl_bench_params_dispose(struct xl_bench_params *p)
     free(p->dir);
     free(p->loadfile);
     p->dir = p->loadfile = NULL;
+    if (p->command) {
+        xl_command_spec_dispose(p->command);
+        free(p->command);
+        p->command = NULL;
+    }
 }
 
 void xl_bench_params_copy(struct xl_bench_params *dst, const struct xl_bench_params *src)
@@ -32,6 +37,10 @@ void xl_bench_params_copy(struct xl_bench_params *dst, const struct xl_bench_par
     *dst = *src;
     dst->dir = src->dir ? xl_strdup(src->dir) : NULL;
     dst->loadfile = src->loadfile ? xl_strdup(src->loadfile) : NULL;
+    if (src->command) {
+        dst->command = xl_malloc(sizeof(*dst->command));
+        xl_command_spec_copy(dst->command, src->command);
+    }
 }
 
 static int parse_name(const char *s, const char *const *names, size_t n, const char *what, int *r)
@@ -89,6 +98,9 @@ void xl_bench_params_variant(const struct xl_bench_params *p, char *buf, size_t 
     case XL_BENCH_DBENCH:
         snprintf(buf, len, "clients%u", p->clients);
         return;
+    case XL_BENCH_COMMAND:
+        xl_command_spec_variant(p->command, buf, len);
+        return;
     }
 }
 
@@ -108,16 +120,23 @@ void xl_bench_params_label(const struct xl_bench_params *p, char *buf, size_t le
     case XL_BENCH_DBENCH:
         snprintf(buf, len, "dbench %u client%s", p->clients, p->clients == 1 ? "" : "s");
         return;
+    case XL_BENCH_COMMAND:
+        xl_command_spec_label(p->command, buf, len);
+        return;
     }
 }
 
 const char *xl_bench_params_unit(const struct xl_bench_params *p)
 {
+    if (p->kind == XL_BENCH_COMMAND)
+        return p->command->metric.unit;
     return p->kind == XL_BENCH_NQUEENS ? "s" : "MB/s";
 }
 
 bool xl_bench_params_lower_is_better(const struct xl_bench_params *p)
 {
+    if (p->kind == XL_BENCH_COMMAND)
+        return p->command->metric.lower_is_better;
     return p->kind == XL_BENCH_NQUEENS;
 }
 
@@ -146,6 +165,9 @@ json_object *xl_bench_params_to_json(const struct xl_bench_params *p)
             xl_json_add(o, "dir", xl_json_str(p->dir));
         if (p->loadfile)
             xl_json_add(o, "loadfile", xl_json_str(p->loadfile));
+        break;
+    case XL_BENCH_COMMAND:
+        xl_command_spec_to_json(p->command, o);
         break;
     }
     if (p->threads)
@@ -199,7 +221,7 @@ int xl_bench_params_from_json(json_object *obj, const char *path, struct xl_benc
     if (xl_bench_kind_parse(id, &p->kind)) {
         xl_autofree char *kpath = xl_json_path_key(path, "id");
 
-        return xl_error(XL_ERR_INVAL, "%s: unknown benchmark \"%s\" (nqueens, memory, dbench)", kpath, id);
+        return xl_error(XL_ERR_INVAL, "%s: unknown benchmark \"%s\" (nqueens, memory, dbench, command)", kpath, id);
     }
     rc = get_uint(obj, path, "threads", 0, 1024, &p->threads);
     if (rc)
@@ -243,6 +265,12 @@ int xl_bench_params_from_json(json_object *obj, const char *path, struct xl_benc
         if (!rc)
             rc = get_path_string(obj, path, "loadfile", &p->loadfile);
         return rc;
+    case XL_BENCH_COMMAND:
+        if (!p->command) {
+            p->command = xl_malloc(sizeof(*p->command));
+            xl_command_spec_init(p->command);
+        }
+        return xl_command_spec_from_json(obj, path, p->command);
     }
     return XL_ERR_INVAL;
 }
@@ -271,6 +299,15 @@ char **xl_bench_params_to_argv(const struct xl_bench_params *p)
 
     push(&b, kind_names[p->kind]);
     switch (p->kind) {
+    case XL_BENCH_COMMAND: {
+        /* Too many fields for options: the worker re-validates the item. */
+        json_object *o = xl_bench_params_to_json(p);
+
+        push(&b, "--item");
+        push(&b, xl_json_compact(o));
+        json_object_put(o);
+        return b.v;
+    }
     case XL_BENCH_NQUEENS:
         push_uint(&b, "--n", p->n);
         break;

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum xl_bench_kind { XL_BENCH_NQUEENS, XL_BENCH_MEMORY, XL_BENCH_DBENCH };
+#include "command-spec.h"
+
+enum xl_bench_kind { XL_BENCH_NQUEENS, XL_BENCH_MEMORY, XL_BENCH_DBENCH, XL_BENCH_COMMAND };
 enum xl_mem_kernel { XL_MEM_COPY, XL_MEM_SCALE, XL_MEM_ADD, XL_MEM_TRIAD };
 enum xl_mem_type { XL_MEM_INT, XL_MEM_FP };
 
@@ -26,6 +28,7 @@ struct xl_bench_params {
     unsigned seconds;        /* dbench run time, 0: dbench's default 600 */
     char *dir;               /* dbench work dir, NULL: current directory */
     char *loadfile;          /* dbench client.txt, NULL: Debian's */
+    struct xl_command_spec *command;   /* command workloads, owned */
 };
 
 void xl_bench_params_init(struct xl_bench_params *p);
@@ -51,6 +54,7 @@ json_object *xl_bench_params_to_json(const struct xl_bench_params *p);
 int xl_bench_params_from_json(json_object *obj, const char *path, struct xl_bench_params *p);
 
 /* The worker's argument vector after "bench": {"memory", "--kernel", "add", ...};
+ * a command workload passes its plan item whole: {"command", "--item", JSON};
  * NULL-terminated, caller frees with xl_argv_free. */
 char **xl_bench_params_to_argv(const struct xl_bench_params *p);
 void xl_argv_free(char **argv);

@@ -72,7 +72,7 @@ static void fill_status(struct xl_spawn_result *r, int status)
 }
 
 static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t max_out, int capture,
-                    struct xl_spawn_result *r)
+                    const struct xl_spawn_opts *o, struct xl_spawn_result *r)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -97,6 +97,14 @@ static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t
     }
     if (flags & XL_SPAWN_QUIET_STDERR)
         posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    if (o && o->out_path)
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, o->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+                                         0600);
+    if (o && o->err_path)
+        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, o->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+                                         0600);
+    if (o && o->cwd)
+        posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
     {
         sigset_t none;
         short sflags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
@@ -115,7 +123,7 @@ static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t
         }
         posix_spawnattr_setflags(&attr, sflags);
     }
-    r_ = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    r_ = posix_spawnp(&pid, argv[0], &fa, &attr, argv, o && o->envp ? o->envp : environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (capture)
@@ -212,10 +220,16 @@ out:
 int xl_spawn_capture(char *const argv[], unsigned flags, double timeout_s, size_t max_out,
                      struct xl_spawn_result *r)
 {
-    return do_spawn(argv, flags, timeout_s, max_out, 1, r);
+    return do_spawn(argv, flags, timeout_s, max_out, 1, NULL, r);
 }
 
 int xl_spawn_wait(char *const argv[], unsigned flags, double timeout_s, struct xl_spawn_result *r)
 {
-    return do_spawn(argv, flags, timeout_s, 0, 0, r);
+    return do_spawn(argv, flags, timeout_s, 0, 0, NULL, r);
+}
+
+int xl_spawn_with(char *const argv[], unsigned flags, double timeout_s, const struct xl_spawn_opts *o,
+                  struct xl_spawn_result *r)
+{
+    return do_spawn(argv, flags, timeout_s, 0, 0, o, r);
 }

@@ -5,6 +5,8 @@
 
 #include "json-util.h"
 #include "spec-design.h"
+#include "text.h"
+#include "workload.h"
 #include "size.h"
 #include "xl-util.h"
 
@@ -110,12 +112,34 @@ static int parse_benchmark(struct xl_spec *s, json_object *b, const char *path)
         rc = xl_json_get_string(b, path, "id", true, 32, &id);
     if (rc)
         return rc;
+    if (xl_bench_kind_parse(id, &(enum xl_bench_kind){ XL_BENCH_NQUEENS }) != XL_OK) {
+        json_object *cmd = NULL;
+
+        if (!xl_workload_exists(id)) {
+            xl_autofree char *kpath = xl_json_path_key(path, "id");
+            xl_autofree char *shown = xl_text_sanitise_dup(id);
+            xl_autofree char *names = xl_workload_list();
+
+            return xl_error(XL_ERR_INVAL, "%s: unknown benchmark \"%s\" (nqueens, memory, dbench, command%s%s)", kpath,
+                            shown, *names ? ", or a workload: " : "", names);
+        }
+        /* A named workload is a command workload written for us. */
+        rc = xl_workload_expand(b, path, &cmd);
+        if (!rc)
+            rc = parse_benchmark(s, cmd, path);
+        json_object_put(cmd);
+        return rc;
+    }
     if (strcmp(id, "memory") == 0) {
         list_key = "kernels";
         item_key = "kernel";
     } else if (strcmp(id, "dbench") == 0) {
         list_key = "clients";
         item_key = "clients";
+    } else if (strcmp(id, "command") == 0) {
+        /* One row per metric; each is read from its own run of the command. */
+        list_key = "metrics";
+        item_key = "metric";
     }
     if (list_key) {
         json_object *v = NULL;
@@ -148,8 +172,20 @@ static int parse_benchmark(struct xl_spec *s, json_object *b, const char *path)
         }
         xl_bench_params_init(&p);
         rc = xl_bench_params_from_json(item, path, &p);
-        /* Errors about the listed value should point into the list. */
-        if (rc && list && strstr(xl_error_message(), item_key)) {
+        /* Errors about the listed value should point into the list: inside
+         * a listed object ("metric.how") keep the rest of the path. */
+        if (rc && list) {
+            xl_autofree char *prefix = xl_json_path_key(path, item_key);
+            size_t pl = strlen(prefix);
+            const char *msg = xl_error_message();
+
+            if (strncmp(msg, prefix, pl) == 0 && msg[pl] == '.') {
+                xl_autofree char *rest = xl_strdup(msg + pl);
+
+                rc = xl_error(rc, "%s%s", ipath, rest);
+            }
+        }
+        if (rc && list && strstr(xl_error_message(), item_key) && !strstr(xl_error_message(), ipath)) {
             const char *msg = strchr(xl_error_message(), ':');
             xl_autofree char *copy = xl_strdup(msg ? msg + 2 : xl_error_message());
 
@@ -161,6 +197,28 @@ static int parse_benchmark(struct xl_spec *s, json_object *b, const char *path)
         json_object_put(item);
         if (rc)
             return rc;
+    }
+    return XL_OK;
+}
+
+/* A report row is keyed by benchmark and variant: two entries with one key
+ * (two commands of one name, nqueens n=12 twice) would merge their results. */
+static int check_unique_rows(const struct xl_spec *s, size_t first_new, const char *path)
+{
+    size_t i, j;
+
+    for (i = first_new; i < s->nr_benches; i++) {
+        char vi[64], vj[64];
+
+        xl_bench_params_variant(&s->benches[i], vi, sizeof(vi));
+        for (j = 0; j < i; j++) {
+            if (s->benches[j].kind != s->benches[i].kind)
+                continue;
+            xl_bench_params_variant(&s->benches[j], vj, sizeof(vj));
+            if (strcmp(vi, vj) == 0)
+                return xl_error(XL_ERR_INVAL, "%s: %s %s is listed twice (each row once)", path,
+                                xl_bench_kind_name(s->benches[i].kind), vi);
+        }
     }
     return XL_OK;
 }
@@ -332,7 +390,11 @@ static int spec_parse(json_object *obj, struct xl_spec *s)
     for (i = 0; i < json_object_array_length(benches); i++) {
         xl_autofree char *path = xl_json_path_index("benchmarks", i);
 
+        size_t before = s->nr_benches;
+
         rc = parse_benchmark(s, json_object_array_get_idx(benches, i), path);
+        if (!rc)
+            rc = check_unique_rows(s, before, path);
         if (rc)
             return rc;
     }

@@ -37,6 +37,16 @@ int xl_spawn_capture(char *const argv[], unsigned flags, double timeout_s, size_
  * output the user should see or that we do not parse. */
 int xl_spawn_wait(char *const argv[], unsigned flags, double timeout_s, struct xl_spawn_result *r);
 
+/* A user's program: its own directory, environment and output files. */
+struct xl_spawn_opts {
+    const char *cwd;          /* NULL: ours; a missing one fails the start */
+    char *const *envp;        /* NULL: ours */
+    const char *out_path;     /* stdout to this file (created 0600, truncated, never through a symlink) */
+    const char *err_path;     /* stderr likewise */
+};
+int xl_spawn_with(char *const argv[], unsigned flags, double timeout_s, const struct xl_spawn_opts *o,
+                  struct xl_spawn_result *r);
+
 /* True if name is an executable found in PATH (or an absolute path). */
 int xl_program_exists(const char *name);
 /* The path of name found in PATH (name itself if it has a '/'), in buf;

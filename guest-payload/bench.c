@@ -14,5 +14,8 @@ void xl_bench_run(const struct xl_bench_params *p, struct xl_result *r)
     case XL_BENCH_DBENCH:
         xl_bench_dbench(p, r);
         return;
+    case XL_BENCH_COMMAND:
+        xl_bench_command(p, r);
+        return;
     }
 }

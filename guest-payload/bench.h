@@ -1,4 +1,4 @@
-/* The three benchmarks. Each runs one trial and fills the result's value and
+/* The three built-in benchmarks and the user's command. Each runs one trial and fills the result's value and
  * details; a failure is recorded in the result (r->ok false, r->error). */
 #pragma once
 
@@ -46,3 +46,8 @@ struct xl_dbench_summary {
 };
 /* Parses "Throughput 260.3 MB/sec  6 clients  6 procs  max_latency=12.3 ms". */
 int xl_dbench_parse(const char *output, struct xl_dbench_summary *s);
+
+/* A command workload (common/command-spec.h): its stdout and stderr go to
+ * files in a private directory under the current (work) directory, read
+ * for the metric and the details' tails, then removed. */
+void xl_bench_command(const struct xl_bench_params *p, struct xl_result *r);

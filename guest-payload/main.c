@@ -23,6 +23,7 @@ static const char usage_text[] =
     "       xenlab-guest bench memory --kernel copy|scale|add|triad --type int|fp\n"
     "                          [--array-mib M] [--reps R] [--threads T] [TRIAL OPTIONS]\n"
     "       xenlab-guest bench dbench --clients C [--seconds S] [--dir D] [--loadfile F] [TRIAL OPTIONS]\n"
+    "       xenlab-guest bench command --item JSON [TRIAL OPTIONS]\n"
     "       xenlab-guest run --plan FILE [--workdir D]\n"
     "       xenlab-guest env [--workdir D] [--arm LABEL]\n"
     "       xenlab-guest grow [--dir D]   (grow D's ext4 and partition to the end of its disk)\n"
@@ -92,6 +93,8 @@ static void run_in_process(void *opaque, unsigned trial, struct xl_result *r)
     struct bench_ctx *ctx = opaque;
     struct xl_sensors before, after;
 
+    /* The real trial number before the run: a command sees it (XENLAB_TRIAL). */
+    r->trial = ctx->cli->first_trial + trial - 1;
     xl_sensors_read(&before);
     xl_bench_run(&ctx->cli->params, r);
     xl_sensors_read(&after);
@@ -181,12 +184,32 @@ out:
     return rc;
 }
 
+/* --item: a whole plan item as JSON, validated like the plan's. Its id must
+ * be the benchmark named before it. */
+static int parse_item(const char *text, struct xl_bench_params *p)
+{
+    enum xl_bench_kind want = p->kind;
+    json_object *obj = NULL;
+    int rc = xl_json_parse(text, strlen(text), "--item", &obj);
+
+    if (!rc)
+        rc = xl_bench_params_from_json(obj, "--item", p);
+    if (!rc && p->kind != want)
+        rc = xl_error(XL_ERR_INVAL, "--item: its id is %s, not %s", xl_bench_kind_name(p->kind),
+                      xl_bench_kind_name(want));
+    json_object_put(obj);
+    if (rc)
+        fprintf(stderr, "xenlab-guest: %s\n", xl_error_message());
+    return rc;
+}
+
 static int cmd_bench(int argc, char **argv)
 {
     enum { O_N = 256, O_KERNEL, O_TYPE, O_ARRAY, O_REPS, O_CLIENTS, O_SECONDS, O_DIR, O_LOADFILE,
            O_THREADS, O_TRIALS, O_MAX_TRIALS, O_TARGET, O_TARGET_CI, O_ARM, O_WORKDIR, O_CONTAINER, O_TRIAL,
-           O_NO_SUMMARY };
+           O_NO_SUMMARY, O_ITEM };
     static const struct option opts[] = {
+        { "item", required_argument, NULL, O_ITEM },
         { "n", required_argument, NULL, O_N },
         { "kernel", required_argument, NULL, O_KERNEL },
         { "type", required_argument, NULL, O_TYPE },
@@ -212,7 +235,7 @@ static int cmd_bench(int argc, char **argv)
     struct bench_ctx ctx;
     struct xl_trials_outcome outcome;
     unsigned max_trials = 0;
-    int opt, rc = XL_ERR_INVAL, have_kernel = 0;
+    int opt, rc = XL_ERR_INVAL, have_kernel = 0, have_item = 0;
 
     xl_bench_params_init(&cli.params);
     xl_trial_policy_default(&cli.policy);
@@ -222,7 +245,7 @@ static int cmd_bench(int argc, char **argv)
         goto out;
     }
     if (xl_bench_kind_parse(argv[1], &cli.params.kind)) {
-        rc = usage_error("bench: unknown benchmark \"%s\" (nqueens, memory, dbench)", argv[1]);
+        rc = usage_error("bench: unknown benchmark \"%s\" (nqueens, memory, dbench, command)", argv[1]);
         goto out;
     }
     optind = 2;
@@ -258,6 +281,7 @@ static int cmd_bench(int argc, char **argv)
         case O_CONTAINER: cli.container = optarg; break;
         case O_TRIAL: e = parse_uint("--trial", optarg, 1, XL_RESULT_MAX_TRIALS, &cli.first_trial); break;
         case O_NO_SUMMARY: cli.no_summary = 1; break;
+        case O_ITEM: e = parse_item(optarg, &cli.params); have_item = 1; break;
         default:
             rc = usage_error("bench: bad option");
             goto out;
@@ -267,6 +291,10 @@ static int cmd_bench(int argc, char **argv)
     }
     if (optind < argc) {
         rc = usage_error("bench: unexpected argument \"%s\"", argv[optind]);
+        goto out;
+    }
+    if (cli.params.kind == XL_BENCH_COMMAND && !have_item) {
+        rc = usage_error("bench command: --item is required (a plan item, {\"id\":\"command\",...})");
         goto out;
     }
     if (cli.params.kind == XL_BENCH_MEMORY && !have_kernel) {

@@ -120,6 +120,15 @@ wait $pid; ok $? "the next run works"
 grep -q "reaping container xenlab-$killed-" "$tmp/err"; ok $? "it says it reaped the dead run's container: $(grep -m1 reap "$tmp/err")"
 check_clean "after reaping a SIGKILLed run"
 
+# A command workload runs inside the container too, and its output files
+# go with the work dir.
+item='{"id":"command","name":"probe","argv":["sh","-c","echo cpus $(nproc); cat /proc/self/cgroup >&2"],"metric":{"name":"cpus","how":"regex","pattern":"cpus ([0-9]+)","unit":"CPUs","better":"higher"}}'
+ct "$tmp/cmd.out" command --item "$item" --container "$spec"
+wait $pid; ok $? "a command workload runs in $rt"
+grep -q '"variant":"probe-cpus".*"status":"ok","value":[1-9]' "$tmp/cmd.out" && grep -q "\"container\":\"$rt\"" "$tmp/cmd.out"
+ok $? "its metric comes back, the environment record says $rt: $(head -c 300 "$tmp/cmd.out")"
+check_clean "after a command workload"
+
 # Out of memory: 3 x 512 MiB arrays in 256 MiB.
 ct "$tmp/oom.out" memory --kernel add --type fp --array-mib 512 --container "$spec"
 wait $pid; rc=$?

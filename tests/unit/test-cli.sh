@@ -6,6 +6,7 @@ tmp=$work
 G=$XENLAB_GUEST; X=$XENLAB_CLI; S=$XENLAB_SRCDIR
 
 "$X" spec check "$S/templates/seed-vm-vs-container.json" > /dev/null; ok $? "spec check accepts the seed"
+"$X" spec check "$S/templates/own-workloads.json" > /dev/null; ok $? "spec check accepts the own-workloads example (command and named workloads)"
 "$X" spec check "$S/tests/data/spec/bad-negative-vcpus.json" 2> "$tmp/err"; rc=$?
 [ $rc = 2 ]; ok $? "invalid spec exits 2 (got $rc)"
 grep -q "arms\[0\].vcpus: must be between 1 and 512" "$tmp/err"; ok $? "the error names the JSON path: $(cat "$tmp/err")"

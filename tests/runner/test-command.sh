@@ -1,0 +1,97 @@
+#!/bin/bash
+# Command workloads end to end: the spec's argv, env and metrics reach the
+# guest through the real xenstored, the real agent and worker run them, and
+# dom0 gets each metric back (time, exit, regex, JSON), with the reason for
+# every metric it could not read. libvirt's test:/// driver makes the domains.
+set -u
+. "$(dirname "$0")/../tap.sh"
+diag() { sed 's/^/# /' "$@"; }
+X=$XENLAB_CLI S=$XENLAB_SRCDIR
+[ "$(id -u)" = 0 ] || skip_all "needs root (mkfs on image files, clone dirs)"
+for p in mkfs.ext4 qemu-img; do
+    command -v $p >/dev/null || skip_all "$p is not installed"
+done
+T=$work
+launcher=
+at_exit='[ -z "$launcher" ] || kill "$launcher" 2>/dev/null; wait 2>/dev/null'
+export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
+mkdir -p "$T/work" "$T/clones"
+truncate -s 64M "$T/base.img" && mkfs.ext4 -q -F "$T/base.img"
+"$X" base add tb "$T/base.img" --template "$S/templates/debian-pv.xml" > /dev/null
+ok $? "base registered"
+
+cat > "$T/fleet.json" <<'J'
+{ "name": "fleet", "trials": 3, "timeouts": { "trial_s": 60, "arm_s": 120 },
+  "benchmarks": [
+    { "id": "command", "name": "work", "env": { "RATE": "42.5" },
+      "argv": ["sh", "-c", "echo starting; echo rate: $RATE files/s; echo rate: 50 files/s >&2"],
+      "metrics": [ { "name": "time", "how": "time" },
+                   { "name": "rate", "how": "regex", "pattern": "rate: ([0-9.]+) files/s",
+                     "unit": "files/s", "better": "higher" },
+                   { "name": "errate", "how": "regex", "from": "stderr", "match": "last",
+                     "pattern": "rate: ([0-9.]+)", "unit": "files/s", "better": "higher" } ] },
+    { "id": "command", "name": "js", "cwd": "/tmp",
+      "argv": ["sh", "-c", "printf '{\"ops\": 7, \"lat\": {\"p99\": 1.5}, \"trial\": %s}' \"$XENLAB_TRIAL\""],
+      "metrics": [ { "name": "ops", "how": "json", "pointer": "/ops", "unit": "ops", "better": "higher" },
+                   { "name": "trial", "how": "json", "pointer": "/trial", "unit": "n", "better": "higher" } ] },
+    { "id": "command", "name": "flaky", "argv": ["sh", "-c", "test \"$XENLAB_TRIAL\" != 2"],
+      "metrics": [ { "name": "pass", "how": "exit" } ] },
+    { "id": "command", "name": "miss", "argv": ["echo", "nothing here"],
+      "metrics": [ { "name": "v", "how": "regex", "pattern": "v=([0-9]+)", "unit": "x", "better": "higher" },
+                   { "name": "j", "how": "json", "pointer": "/v", "unit": "x", "better": "higher" } ] },
+    { "id": "command", "name": "gone", "argv": ["xenlab-no-such-program"],
+      "metrics": [ { "name": "time", "how": "time" } ] },
+    { "id": "command", "name": "slow", "argv": ["sleep", "30"], "timeout_s": 1,
+      "metrics": [ { "name": "time", "how": "time" } ] }
+  ],
+  "arms": [ { "name": "t1", "vcpus": 1, "memory": "256MiB", "replicas": 2 } ] }
+J
+"$X" spec check "$T/fleet.json" > /dev/null; ok $? "spec check accepts command workloads"
+
+"$XENLAB_LAUNCHER" "$XENLAB_AGENT" "$XENLAB_GUEST" "$T/work" 2> "$T/launcher.log" & launcher=$!
+"$X" run "$T/fleet.json" --backend libvirt --uri test:///default --virt-type test --plain \
+    --clone-dir "$T/clones" --base tb --parallel 2 > "$T/run.out" 2>&1; rc=$?
+kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null; launcher=
+id=$(sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$T/run.out" | head -1)
+R=$XENLAB_RUNS_DIR/$id
+[ -n "$id" ] && [ -f "$R/results.json" ]; ok $? "the run finished with results (rc $rc)"
+
+# check DESCRIPTION PYTHON-EXPR: over rs, the result list of results.json.
+check() {
+    python3 - "$R/results.json" "$2" <<'PY'
+import json, sys
+rs = json.load(open(sys.argv[1]))["results"]
+def v(variant): return [r for r in rs if r["variant"] == variant]
+def vals(variant): return sorted(r.get("value") for r in v(variant) if r["status"] == "ok")
+def errs(variant): return [r.get("error", "") for r in v(variant) if r["status"] != "ok"]
+ok = eval(sys.argv[2])
+if not ok:
+    print("# " + json.dumps([r for r in rs if r["variant"] in sys.argv[2]])[:1500])
+sys.exit(0 if ok else 1)
+PY
+    ok $? "$1"
+}
+check "time: 6 results (3 trials x 2 replicas), each a positive wall time" \
+    'len(vals("work-time")) == 6 and all(0 < x < 30 for x in vals("work-time"))'
+check "regex on stdout reads the value the spec's env set (42.5)" 'vals("work-rate") == [42.5] * 6'
+check "regex on stderr, last match (50)" 'vals("work-errate") == [50.0] * 6'
+check "json pointer into stdout, run in the spec's cwd (7)" 'vals("js-ops") == [7.0] * 6'
+check "the trial number reaches the command (XENLAB_TRIAL 1..3)" 'vals("js-trial") == [1.0, 1.0, 2.0, 2.0, 3.0, 3.0]'
+check "exit: trial 2 fails on both replicas, a result of 0, not a failed trial" \
+    'vals("flaky-pass") == [0.0, 0.0, 1.0, 1.0, 1.0, 1.0]'
+check "regex without a match fails the trial naming the metric and the last line" \
+    'len(errs("miss-v")) == 6 and all("metric v: no match in stdout (last line: \"nothing here\")" in e for e in errs("miss-v"))'
+check "json on text fails the trial naming the metric" \
+    'len(errs("miss-j")) == 6 and all(e.startswith("metric j: stdout: invalid JSON") for e in errs("miss-j"))'
+check "a program the guest lacks fails the trial naming it" \
+    'len(errs("gone-time")) == 6 and all("xenlab-no-such-program is not installed" in e for e in errs("gone-time"))'
+check "timeout_s stops the command and fails the trial" \
+    'len(errs("slow-time")) == 6 and all("did not finish within 1 s" in e for e in errs("slow-time"))'
+check "labels and units come from the spec" \
+    'all(r["label"] == "work rate" and r["unit"] == "files/s" for r in v("work-rate")) and v("flaky-pass")[0]["unit"] == "pass"'
+"$X" report "$id" > "$T/report.md" 2>&1
+grep -q "work rate" "$T/report.md" && grep -q "flaky pass" "$T/report.md"
+ok $? "xenlab report shows the command rows"
+[ -z "$(ls -A "$T/clones")" ]; ok $? "no clone left behind"
+[ $failed = 0 ] || { diag "$T/run.out"; diag "$T/launcher.log"; }
+tap_done
