@@ -58,6 +58,10 @@ json_object *xl_result_to_json(const struct xl_result *r)
         xl_json_add(o, "error", xl_json_str(r->error));
     if (r->ended > 0)
         xl_json_add(o, "ended", xl_json_time(r->ended));
+    if (r->replica)
+        xl_json_add(o, "replica", json_object_new_int((int)r->replica));
+    if (r->replica_trial)
+        xl_json_add(o, "replica_trial", json_object_new_int((int)r->replica_trial));
     if (r->details)
         xl_json_add(o, "details", json_object_get(r->details));
     if (r->env)
@@ -152,6 +156,17 @@ int xl_result_from_json(json_object *obj, const char *what, struct xl_result *r)
     rc = xl_json_get_double(obj, what, "ended", false, 0, 1e11, &r->ended);
     if (rc)
         goto out;
+    {
+        int64_t rep = 0, rt = 0;
+
+        rc = xl_json_get_int(obj, what, "replica", false, 1, 1024, &rep);
+        if (!rc)
+            rc = xl_json_get_int(obj, what, "replica_trial", false, 1, XL_RESULT_MAX_TRIALS, &rt);
+        if (rc)
+            goto out;
+        r->replica = (unsigned)rep;
+        r->replica_trial = (unsigned)rt;
+    }
     if (json_object_object_get_ex(obj, "details", &v)) {
         rc = xl_json_need_object(v, "details");
         if (rc)

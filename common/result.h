@@ -9,7 +9,8 @@
  *
  * A failed trial has "status":"failed", "error":"...", and no value.
  * "ended" (optional; the guest's wall clock) is when the trial ended: dom0
- * puts it beside its own journal time to see the collector's latency. */
+ * puts it beside its own journal time to see the collector's latency.
+ * "replica" and "replica_trial" (optional) are dom0's, in results.json. */
 #pragma once
 
 #include <json-c/json.h>
@@ -31,6 +32,10 @@ struct xl_result {
     bool lower_is_better;
     char arm[64];
     unsigned trial;          /* 1-based */
+    /* Which clone and which of its trials: dom0 sets these in results.json
+     * (whose "trial" numbers an arm's trials across its replicas); 0 unknown. */
+    unsigned replica;
+    unsigned replica_trial;
     bool ok;
     char error[256];         /* failed trials */
     double value;

@@ -17,11 +17,12 @@
 #define MAX_REPORT (256 * 1024 * 1024)
 
 static const char usage_text[] =
-    "usage: xenlab report [--format md|csv|json|pts|html] [--arms A,B,...] [--ratio A/B] [--output FILE]\n"
+    "usage: xenlab report [--format md|csv|json|pts|html|junit] [--arms A,B,...] [--ratio A/B] [--output FILE]\n"
     "                     ID|PATH...\n"
     "  ID:   a run id, the run directory ${XENLAB_RUNS_DIR:-${XENLAB_STATE_DIR:-/var/lib/xenlab}/runs}/ID\n"
     "  PATH: result documents (JSON lines or a JSON array) or a run directory\n"
-    "  pts:  a Phoronix Test Suite composite.xml; html: one self-contained page\n";
+    "  pts:  a Phoronix Test Suite composite.xml; html: one self-contained page\n"
+    "  junit: JUnit XML, a test case per run of each test (exit metric), for CI servers\n";
 
 /* Writes through an open file, in place: a fifo, a device, a terminal. */
 static int write_in_place(const char *path, int flags, const char *buf, size_t len)
@@ -194,7 +195,7 @@ int xl_cmd_report(int argc, char **argv)
         switch (opt) {
         case 'f':
             if (!xl_report_format_from_name(optarg, &fmt))
-                rc = xl_error(XL_ERR_INVAL, "--format: unknown format \"%s\" (md, csv, json, pts, html)", optarg);
+                rc = xl_error(XL_ERR_INVAL, "--format: unknown format \"%s\" (md, csv, json, pts, html, junit)", optarg);
             break;
         case 'a':
             rc = xl_report_set_arms(&rep, optarg);

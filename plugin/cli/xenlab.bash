@@ -14,7 +14,7 @@ _xenlab() {
         --resume) words=$(xenlab runs --json 2>/dev/null | grep -o '"id": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/') ;;
         --base) words=$(xenlab base list 2>/dev/null | awk '{ print $1 }') ;;
         --backend) words="libxl libvirt xapi" ;;
-        --format) words="md csv json pts html" ;;
+        --format) words="md csv json pts html junit" ;;
         --output|--run-dir|--clone-dir|--payload-dir|--template|--journal|--dir|--payload|--config)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac

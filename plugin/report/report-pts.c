@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "report-writers.h"
+#include "report-xml.h"
 #include "xl-util.h"
 
 struct pts_profile {
@@ -195,32 +196,5 @@ static int write_doc(const struct xl_report *rep, xmlTextWriterPtr w)
 
 int xl_report_write_pts(const struct xl_report *rep, FILE *out)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = NULL;
-    int rc = XL_OK;
-
-    if (!buf) {
-        rc = xl_error(XL_ERR_NOMEM, "composite.xml: cannot allocate a buffer");
-        goto out;
-    }
-    w = xmlNewTextWriterMemory(buf, 0);
-    if (!w) {
-        rc = xl_error(XL_ERR_NOMEM, "composite.xml: cannot create an XML writer");
-        goto out;
-    }
-    xmlTextWriterSetIndent(w, 1);
-    xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-    if (write_doc(rep, w) < 0) {
-        rc = xl_error(XL_ERR_FAIL, "composite.xml: libxml2 could not write the document");
-        goto out;
-    }
-    xmlFreeTextWriter(w);  /* flushes into buf */
-    w = NULL;
-    fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out);
-out:
-    if (w)
-        xmlFreeTextWriter(w);
-    if (buf)
-        xmlBufferFree(buf);
-    return rc;
+    return xl_report_write_xml(rep, write_doc, "composite.xml", out);
 }

@@ -136,6 +136,80 @@ static void md_decomposition(const struct xl_report *rep, const char *num, const
     }
 }
 
+/* "replica 1 trial 2, replica 2 trial 2" for the runs that failed (or
+ * with ran=false, had no verdict), at most 8 named. */
+static void failed_runs(const struct xl_report_cell *c, bool ran, char *buf, size_t len)
+{
+    size_t k, n = 0, used = 0;
+
+    buf[0] = '\0';
+    for (k = 0; k < c->nr_runs; k++) {
+        const struct xl_report_test_run *t = &c->runs[k];
+
+        if (t->ran != ran || (ran && t->passed))
+            continue;
+        if (n++ == 8) {
+            snprintf(buf + used, len - used, ", ...");
+            return;
+        }
+        used += (size_t)snprintf(buf + used, len - used, "%sreplica %u trial %u", n > 1 ? ", " : "", t->replica,
+                                 t->trial);
+        if (used >= len)
+            return;
+    }
+}
+
+/* The test-fleet view: per test and arm, how its clones' runs came out. */
+static void md_tests(const struct xl_report *rep, FILE *out)
+{
+    size_t i, a;
+
+    if (!xl_report_has_tests(rep))
+        return;
+    fputs("\n## Tests (exit metrics; runs on identical clones of one base)\n\n"
+          "| test | arm | runs | passed | failed | no verdict | outcome |\n|---|---|---:|---:|---:|---:|---|\n", out);
+    for (i = 0; i < rep->nr_rows; i++) {
+        const struct xl_report_row *row = &rep->rows[i];
+
+        if (!row->is_test)
+            continue;
+        for (a = 0; a < rep->nr_arms; a++) {
+            const struct xl_report_cell *c = &row->cells[a];
+            struct xl_test_summary t;
+            char which[320];
+
+            if (!c->nr_runs)
+                continue;
+            xl_report_test_summary(c, &t);
+            fputs("| ", out);
+            xl_report_md_text(out, row->label);
+            fputs(" | ", out);
+            xl_report_md_text(out, rep->arms[a]);
+            fprintf(out, " | %u | %u | %u | %u | ", t.runs, t.passed, t.failed, t.not_run);
+            failed_runs(c, true, which, sizeof(which));
+            if (t.flaky) {
+                fputs("**flaky**: failed on ", out);
+                xl_report_md_text(out, which);
+            } else if (t.failed) {
+                fputs("**fail**", out);
+            } else if (t.passed) {
+                fputs("pass", out);
+            } else {
+                fputs("no verdict: ", out);
+                xl_report_md_text(out, c->first_error);
+            }
+            if (t.not_run && (t.passed || t.failed)) {
+                failed_runs(c, false, which, sizeof(which));
+                fputs("; no verdict on ", out);
+                xl_report_md_text(out, which);
+            }
+            fputs(" |\n", out);
+        }
+    }
+    fputs("\nFlaky: identical clones gave different outcomes. `xenlab report ID --format junit` writes\n"
+          "each run as a JUnit test case.\n", out);
+}
+
 static void write_md(const struct xl_report *rep, const char *num, const char *den, FILE *out)
 {
     size_t i, a, nmin = SIZE_MAX, nmax = 0;
@@ -193,6 +267,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
         fprintf(out, "\nEach cell: mean of %zu to %zu trials (dev = sample standard deviation as %% of the mean).\n",
                 nmin, nmax);
     md_decomposition(rep, num, den, out);
+    md_tests(rep, out);
     md_env(rep, num, den, out);
 }
 
@@ -273,6 +348,54 @@ static json_object *num4(double v)
 
     snprintf(buf, sizeof(buf), "%.4f", v);
     return json_object_new_double_s(v, buf);
+}
+
+static json_object *tests_json(const struct xl_report *rep)
+{
+    json_object *list = json_object_new_array();
+    size_t i, a, k;
+
+    for (i = 0; i < rep->nr_rows; i++) {
+        const struct xl_report_row *row = &rep->rows[i];
+
+        for (a = 0; a < rep->nr_arms && row->is_test; a++) {
+            const struct xl_report_cell *c = &row->cells[a];
+            json_object *to, *runs;
+            struct xl_test_summary t;
+
+            if (!c->nr_runs)
+                continue;
+            xl_report_test_summary(c, &t);
+            to = json_object_new_object();
+            runs = json_object_new_array();
+            xl_json_add(to, "variant", xl_json_str(row->variant));
+            xl_json_add(to, "label", xl_json_str(row->label));
+            xl_json_add(to, "arm", xl_json_str(rep->arms[a]));
+            xl_json_add(to, "runs", json_object_new_int((int)t.runs));
+            xl_json_add(to, "passed", json_object_new_int((int)t.passed));
+            xl_json_add(to, "failed", json_object_new_int((int)t.failed));
+            xl_json_add(to, "no_verdict", json_object_new_int((int)t.not_run));
+            xl_json_add(to, "flaky", json_object_new_boolean(t.flaky));
+            for (k = 0; k < c->nr_runs; k++) {
+                const struct xl_report_test_run *tr = &c->runs[k];
+                json_object *ro = json_object_new_object();
+
+                xl_json_add(ro, "replica", json_object_new_int((int)tr->replica));
+                xl_json_add(ro, "trial", json_object_new_int((int)tr->trial));
+                xl_json_add(ro, "outcome", xl_json_str(!tr->ran ? "no-verdict" : tr->passed ? "pass" : "fail"));
+                if (tr->exit_code >= 0)
+                    xl_json_add(ro, "exit_code", json_object_new_int(tr->exit_code));
+                if (tr->seconds >= 0)
+                    xl_json_add(ro, "seconds", num4(tr->seconds));
+                if (!tr->ran)
+                    xl_json_add(ro, "error", xl_json_str(tr->error));
+                json_object_array_add(runs, ro);
+            }
+            xl_json_add(to, "results", runs);
+            json_object_array_add(list, to);
+        }
+    }
+    return list;
 }
 
 json_object *xl_report_to_json(const struct xl_report *rep, const char *num, const char *den)
@@ -363,6 +486,8 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
         json_object_array_add(rows, ro);
     }
     xl_json_add(o, "rows", rows);
+    if (xl_report_has_tests(rep))
+        xl_json_add(o, "tests", tests_json(rep));
     xl_json_add(o, "confounders", xl_report_confounders_json(rep, num, den));
     return o;
 }
@@ -399,6 +524,11 @@ int xl_report_write(const struct xl_report *rep, enum xl_report_format fmt, cons
         if (rc)
             return rc;
         break;
+    case XL_REPORT_JUNIT:
+        rc = xl_report_write_junit(rep, out);
+        if (rc)
+            return rc;
+        break;
     }
     return ferror(out) ? xl_error(XL_ERR_FAIL, "write error") : XL_OK;
 }
@@ -411,6 +541,7 @@ bool xl_report_format_from_name(const char *name, enum xl_report_format *fmt_r)
     } formats[] = {
         { "md", XL_REPORT_MD },     { "markdown", XL_REPORT_MD }, { "csv", XL_REPORT_CSV },
         { "json", XL_REPORT_JSON }, { "pts", XL_REPORT_PTS },     { "html", XL_REPORT_HTML },
+        { "junit", XL_REPORT_JUNIT },
     };
     size_t k;
 

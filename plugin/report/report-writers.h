@@ -44,4 +44,8 @@ char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_repor
 json_object *xl_report_confounders_json(const struct xl_report *rep, const char *num, const char *den);
 
 int xl_report_write_pts(const struct xl_report *rep, FILE *out);
+/* JUnit XML (libxml2): a testsuite per arm, a testcase per run of every
+ * row (tests by their exit metric; other rows pass when the trial gave a
+ * value), so Jenkins and GitLab read a fleet's outcome. */
+int xl_report_write_junit(const struct xl_report *rep, FILE *out);
 int xl_report_write_html(const struct xl_report *rep, const char *num, const char *den, FILE *out);

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -22,8 +23,16 @@ void xl_report_dispose(struct xl_report *rep)
 
     for (i = 0; i < rep->nr_rows; i++) {
         for (a = 0; a < XL_REPORT_MAX_ARMS; a++) {
-            free(rep->rows[i].cells[a].values);
-            free(rep->rows[i].cells[a].trials);
+            struct xl_report_cell *c = &rep->rows[i].cells[a];
+            size_t k;
+
+            free(c->values);
+            free(c->trials);
+            for (k = 0; k < c->nr_runs; k++) {
+                free(c->runs[k].out_tail);
+                free(c->runs[k].err_tail);
+            }
+            free(c->runs);
         }
     }
     free(rep->rows);
@@ -99,6 +108,95 @@ static void note_sensors(struct xl_arm_sensors *s, json_object *env)
     xl_error_clear();
 }
 
+/* A tail from the details: guest data, so bounded and made printable
+ * (XML 1.0 has no place for control characters). */
+static char *detail_tail(json_object *details, const char *key)
+{
+    json_object *v = NULL;
+    const char *s;
+    char *t;
+    size_t i, len;
+
+    if (!details || !json_object_object_get_ex(details, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    s = json_object_get_string(v);
+    len = strlen(s);
+    if (len > XL_REPORT_TAIL_MAX)
+        s += len - XL_REPORT_TAIL_MAX;
+    t = xl_strdup(s);
+    for (i = 0; t[i]; i++)
+        if (((unsigned char)t[i] < 0x20 || (unsigned char)t[i] > 0x7e) && t[i] != '\n' && t[i] != '\t')
+            t[i] = '?';
+    return t;
+}
+
+static double detail_number(json_object *details, const char *key, double min, double max)
+{
+    json_object *v = NULL;
+    double d;
+
+    if (!details || !json_object_object_get_ex(details, key, &v) ||
+        !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
+        return -1;
+    d = json_object_get_double(v);
+    return isfinite(d) && d >= min && d <= max ? d : -1;
+}
+
+static void add_test_run(struct xl_report_cell *c, const struct xl_result *r)
+{
+    struct xl_report_test_run *t;
+
+    unsigned replica = r->replica ? r->replica : 1, trial = r->replica_trial ? r->replica_trial : r->trial;
+    size_t at = c->nr_runs;
+
+    /* Kept in (replica, trial) order, however the results arrived. */
+    while (at > 0 && (c->runs[at - 1].replica > replica ||
+                      (c->runs[at - 1].replica == replica && c->runs[at - 1].trial > trial)))
+        at--;
+    c->runs = xl_realloc(c->runs, (c->nr_runs + 1) * sizeof(*c->runs));
+    memmove(&c->runs[at + 1], &c->runs[at], (c->nr_runs - at) * sizeof(*c->runs));
+    c->nr_runs++;
+    t = &c->runs[at];
+    memset(t, 0, sizeof(*t));
+    t->replica = replica;
+    t->trial = trial;
+    t->ran = r->ok;
+    t->passed = r->ok && r->value >= 0.5;
+    t->seconds = detail_number(r->details, "seconds", 0, 1e9);
+    t->exit_code = (int)detail_number(r->details, "exit_code", 0, 255);
+    if (!r->ok)
+        snprintf(t->error, sizeof(t->error), "%s", r->error);
+    t->out_tail = detail_tail(r->details, "stdout_tail");
+    t->err_tail = detail_tail(r->details, "stderr_tail");
+}
+
+void xl_report_test_summary(const struct xl_report_cell *c, struct xl_test_summary *s)
+{
+    size_t k;
+
+    memset(s, 0, sizeof(*s));
+    for (k = 0; k < c->nr_runs; k++) {
+        s->runs++;
+        if (!c->runs[k].ran)
+            s->not_run++;
+        else if (c->runs[k].passed)
+            s->passed++;
+        else
+            s->failed++;
+    }
+    s->flaky = s->passed > 0 && s->failed > 0;
+}
+
+bool xl_report_has_tests(const struct xl_report *rep)
+{
+    size_t i;
+
+    for (i = 0; i < rep->nr_rows; i++)
+        if (rep->rows[i].is_test)
+            return true;
+    return false;
+}
+
 int xl_report_add(struct xl_report *rep, const struct xl_result *r)
 {
     const char *arm_name = r->arm[0] ? r->arm : "unnamed";
@@ -133,6 +231,7 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
         snprintf(row->label, sizeof(row->label), "%s", r->label);
         snprintf(row->unit, sizeof(row->unit), "%s", r->unit);
         row->lower_is_better = r->lower_is_better;
+        row->is_test = strcmp(r->benchmark, "command") == 0 && strcmp(r->unit, "pass") == 0;
     }
     c = &row->cells[a];
     for (i = 0; i < c->nr_trials; i++)
@@ -150,6 +249,8 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
             snprintf(c->first_error, sizeof(c->first_error), "%s", r->error);
         c->failed++;
     }
+    if (row->is_test)
+        add_test_run(c, r);
     if (!rep->envs[a] && r->env)
         rep->envs[a] = json_object_get(r->env);
     note_sensors(&rep->sensors[a], r->env);

@@ -14,10 +14,23 @@
 #define XL_REPORT_MAX_ARMS 64
 #define XL_REPORT_MAX_ROWS 256
 
-enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON, XL_REPORT_PTS, XL_REPORT_HTML };
+enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON, XL_REPORT_PTS, XL_REPORT_HTML, XL_REPORT_JUNIT };
 
-/* "md" (or "markdown"), "csv", "json", "pts", "html"; false for any other. */
+/* "md" (or "markdown"), "csv", "json", "pts", "html", "junit"; false for any other. */
 bool xl_report_format_from_name(const char *name, enum xl_report_format *fmt_r);
+
+/* One run of a test (a command workload's "exit" metric) on one clone. */
+#define XL_REPORT_TAIL_MAX 1024
+struct xl_report_test_run {
+    unsigned replica;        /* 1-based; 1 when the result does not say */
+    unsigned trial;          /* that replica's own trial number */
+    bool ran;                /* false: the trial failed before a verdict (error says why) */
+    bool passed;
+    double seconds;          /* -1 unknown */
+    int exit_code;           /* -1 unknown */
+    char error[256];
+    char *out_tail, *err_tail;   /* printable ASCII, newlines and tabs kept; may be NULL */
+};
 
 struct xl_report_cell {
     double *values;          /* successful trials, in trial order of arrival */
@@ -25,6 +38,8 @@ struct xl_report_cell {
     size_t nr_values, nr_trials;
     unsigned failed;
     char first_error[256];
+    struct xl_report_test_run *runs;   /* test rows only */
+    size_t nr_runs;
 };
 
 struct xl_report_row {
@@ -33,8 +48,19 @@ struct xl_report_row {
     char label[64];
     char unit[16];
     bool lower_is_better;
+    /* A test: a command workload's exit metric (benchmark "command", unit
+     * "pass"): 1 passed, 0 failed. Its cells keep every run. */
+    bool is_test;
     struct xl_report_cell cells[XL_REPORT_MAX_ARMS];
 };
+
+/* A test on one arm across its clones: flaky when identical clones of one
+ * snapshot gave different outcomes. */
+struct xl_test_summary {
+    unsigned runs, passed, failed, not_run;
+    bool flaky;
+};
+void xl_report_test_summary(const struct xl_report_cell *c, struct xl_test_summary *s);
 
 /* What the machine was doing, the worst trial of an arm (the guest's
  * per-trial "sensors"; values out of range are ignored, they are data). */
@@ -58,6 +84,8 @@ struct xl_report {
 };
 
 void xl_report_init(struct xl_report *rep);
+/* True when any row is a test. */
+bool xl_report_has_tests(const struct xl_report *rep);
 void xl_report_dispose(struct xl_report *rep);
 
 /* Restricts and orders the columns ("vm1,vm2"). Call before adding results. */

@@ -243,6 +243,8 @@ int xl_collector_parse_result(const char *text, size_t len, const char *what, co
     json_object_put(obj);
     if (rc)
         return XL_ERR_GUEST;
+    /* Which replica this is, dom0 knows; a guest's claim is dropped. */
+    r->replica = r->replica_trial = 0;
     if (max_trials && r->trial != slot % max_trials + 1)
         return xl_error(XL_ERR_GUEST, "%s: trial %u does not belong in slot %zu", what, r->trial, slot);
     if (arm && strcmp(r->arm, arm) != 0)

@@ -341,10 +341,11 @@ static void results_cb(void *opaque, json_object *ev)
     ckey = xl_asprintf("%s/%s/%s", res.arm, res.benchmark, res.variant);
     trial = json_object_object_get_ex(ctx->counters, ckey, &cnt) ? json_object_get_int(cnt) + 1 : 1;
     xl_json_add(ctx->counters, ckey, json_object_new_int(trial));
+    /* Which clone ran it is ours to say, whatever the guest wrote. */
+    res.replica = j ? j->replica : 0;
+    res.replica_trial = j ? res.trial : 0;
     res.trial = (unsigned)trial;
     copy = xl_result_to_json(&res);
-    if (j && j->replica > 1)
-        xl_json_add(copy, "replica", json_object_new_int((int)j->replica));
     json_object_array_add(ctx->list, copy);
     xl_result_dispose(&res);
 }

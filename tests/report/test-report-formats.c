@@ -185,6 +185,79 @@ static void test_hostile(void)
     xl_report_dispose(&rep);
 }
 
+static void add_test(struct xl_report *rep, const char *arm, unsigned replica, unsigned trial, int outcome,
+                     const char *tail)
+{
+    struct xl_result r;
+
+    xl_result_init(&r);
+    snprintf(r.benchmark, sizeof(r.benchmark), "command");
+    snprintf(r.variant, sizeof(r.variant), "suite-pass");
+    snprintf(r.label, sizeof(r.label), "suite pass");
+    snprintf(r.unit, sizeof(r.unit), "pass");
+    snprintf(r.arm, sizeof(r.arm), "%s", arm);
+    r.replica = replica;
+    r.replica_trial = trial;
+    r.trial = (replica - 1) * 3 + trial;   /* as results.json numbers an arm's trials */
+    r.ok = outcome >= 0;
+    r.value = outcome > 0 ? 1 : 0;
+    if (outcome < 0) {
+        snprintf(r.error, sizeof(r.error), "command suite: sh is not installed where the benchmark runs");
+    } else {
+        r.details = json_object_new_object();
+        json_object_object_add(r.details, "exit_code", json_object_new_int(outcome > 0 ? 0 : 3));
+        json_object_object_add(r.details, "seconds", json_object_new_double(1.25 * trial));
+        json_object_object_add(r.details, "stdout_tail", json_object_new_string(tail));
+        json_object_object_add(r.details, "stderr_tail", json_object_new_string(""));
+    }
+    xl_report_add(rep, &r);
+    xl_result_dispose(&r);
+}
+
+/* A fleet: a test on identical clones, one of them flaky; JUnit as a golden
+ * file, well-formed whatever the guest put in its output tails. */
+static void test_fleet(void)
+{
+    /* Control characters are not allowed in XML 1.0: they must not reach it. */
+    const char *evil_tail = "ok 1\n\x01\x1b[31m]]></system-out><script>x</script>&";
+    struct xl_report rep;
+    char *out;
+    int rc;
+
+    xl_report_init(&rep);
+    snprintf(rep.title, sizeof(rep.title), "fleet");
+    add_test(&rep, "a", 2, 2, 0, evil_tail);
+    add_test(&rep, "a", 1, 1, 1, "ok 1\n");
+    add_test(&rep, "a", 1, 2, 1, "ok 1\n");
+    add_test(&rep, "a", 2, 1, 1, "ok 1\n");
+    add_test(&rep, "b", 1, 1, 1, "");
+    add_test(&rep, "b", 2, 1, 1, "");
+    add_test(&rep, "b", 2, 3, -1, "");
+    add(&rep, "a", 1, true, 1.5);
+    add(&rep, "b", 1, false, 0);
+    out = render(&rep, XL_REPORT_MD, NULL, NULL, &rc);
+    tap_ok(rc == 0 && strstr(out, "| suite pass | a | 4 | 3 | 1 | 0 | **flaky**: failed on replica 2 trial 2 |"),
+           "the test table calls arm a's test flaky, naming the failed run");
+    tap_ok(strstr(out, "| suite pass | b | 3 | 2 | 0 | 1 | pass; no verdict on replica 2 trial 3 |") != NULL,
+           "arm b passed where it ran, and says where it gave no verdict");
+    free(out);
+    out = render(&rep, XL_REPORT_JUNIT, NULL, NULL, &rc);
+    tap_ok(rc == 0, "JUnit renders");
+    {
+        xmlDoc *doc = xmlReadMemory(out, (int)strlen(out), "junit.xml", NULL, XML_PARSE_NONET);
+        xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+        tap_ok(root && strcmp((const char *)root->name, "testsuites") == 0 && count(root, "testsuite") == 2,
+               "JUnit is well-formed XML with a suite per arm, hostile output tails included");
+        xmlFreeDoc(doc);
+    }
+    tap_ok(!strchr(out, '\x01') && !strchr(out, '\x1b') && !strstr(out, "<script"),
+           "no control character or markup from a guest's output reaches the XML");
+    tap_golden(out, "tests/data/report/fleet.junit.xml", "JUnit XML of a fleet");
+    free(out);
+    xl_report_dispose(&rep);
+}
+
 int main(void)
 {
     const char *src = getenv("XENLAB_SRCDIR");
@@ -193,6 +266,7 @@ int main(void)
         tap_skip_all("XENLAB_SRCDIR is not set (run through meson test)");
     test_seed(src);
     test_hostile();
+    test_fleet();
     xmlCleanupParser();
     return tap_done();
 }

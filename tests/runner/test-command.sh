@@ -89,9 +89,41 @@ check "timeout_s stops the command and fails the trial" \
     'len(errs("slow-time")) == 6 and all("did not finish within 1 s" in e for e in errs("slow-time"))'
 check "labels and units come from the spec" \
     'all(r["label"] == "work rate" and r["unit"] == "files/s" for r in v("work-rate")) and v("flaky-pass")[0]["unit"] == "pass"'
+check "results.json names each result's replica and that replica's own trial" \
+    'sorted((r["replica"], r["replica_trial"]) for r in v("flaky-pass") if r["value"] == 0) == [(1, 2), (2, 2)]'
 "$X" report "$id" > "$T/report.md" 2>&1
 grep -q "work rate" "$T/report.md" && grep -q "flaky pass" "$T/report.md"
 ok $? "xenlab report shows the command rows"
+grep -qF '| flaky pass | t1 | 6 | 4 | 2 | 0 | **flaky**: failed on replica 1 trial 2, replica 2 trial 2 |' "$T/report.md"
+ok $? "the report's test table calls the test flaky and names the runs that failed: $(grep -F 'flaky pass | t1' "$T/report.md")"
+"$X" report "$id" --format json > "$T/report.json" 2>&1
+python3 - "$T/report.json" <<'PY'
+import json, sys
+t = [x for x in json.load(open(sys.argv[1]))["tests"] if x["variant"] == "flaky-pass"][0]
+fails = sorted((r["replica"], r["trial"]) for r in t["results"] if r["outcome"] == "fail")
+sys.exit(0 if t["flaky"] and t["runs"] == 6 and t["passed"] == 4 and fails == [(1, 2), (2, 2)]
+         and all(r["exit_code"] == 1 for r in t["results"] if r["outcome"] == "fail") else 1)
+PY
+ok $? "report --format json lists each run with its replica, trial, outcome and exit code"
+"$X" report "$id" --format junit --output "$T/junit.xml" 2> "$T/err"
+python3 - "$T/junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root.find("testsuite")
+cases = suite.findall("testcase")
+fails = [c for c in cases if c.find("failure") is not None]
+errs = [c for c in cases if c.find("error") is not None]
+ok = (root.tag == "testsuites" and suite.get("name") == "xenlab.t1" and suite.get("tests") == "15"
+      and suite.get("failures") == "2" and suite.get("errors") == "4" and len(cases) == 15
+      and sorted(c.get("classname") for c in fails) == ["xenlab.t1.replica1", "xenlab.t1.replica2"]
+      and all(c.get("name") == "flaky pass (flaky-pass) trial 2" and c.find("failure").get("message") == "exit status 1"
+              for c in fails)
+      and any("no match in stdout" in c.find("error").get("message") for c in errs))
+if not ok:
+    print("# " + open(sys.argv[1]).read()[:1500].replace("\n", "\n# "))
+sys.exit(0 if ok else 1)
+PY
+ok $? "report --format junit: a suite per arm, a case per test run, the two failures on their replicas ($(head -c 200 "$T/err"))"
 [ -z "$(ls -A "$T/clones")" ]; ok $? "no clone left behind"
 [ $failed = 0 ] || { diag "$T/run.out"; diag "$T/launcher.log"; }
 tap_done
