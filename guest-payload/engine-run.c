@@ -115,6 +115,54 @@ static bool image_word(const char *s)
     return true;
 }
 
+/* dockerd may still be starting (socket activation, a slow first boot: a
+ * guest under emulation took minutes for containerd): ask it until it
+ * answers or ENGINE_WAIT_S pass. The agent never waits for it at boot, so
+ * an arm in the guest is not held up by an engine it does not use. */
+#define ENGINE_WAIT_S 900.0
+#define ENGINE_POLL_S 3
+
+static int wait_for_daemon(const char *engine)
+{
+    double deadline = xl_now() + ENGINE_WAIT_S;
+    char last[200] = "";
+
+    for (;;) {
+        struct argv_buf a = { 0 };
+        struct xl_spawn_result sr;
+        int rc;
+
+        engine_start(&a, engine);
+        push(&a, xl_strdup("version"));
+        push(&a, xl_strdup("--format"));
+        push(&a, xl_strdup("{{.Server.Version}}"));
+        rc = xl_spawn_capture(a.v, XL_SPAWN_MERGE_STDERR, ENGINE_CMD_TIMEOUT_S, 4096, &sr);
+        xl_argv_free(a.v);
+        if (rc == XL_ERR_NOTFOUND) {
+            xl_spawn_result_dispose(&sr);
+            return xl_error(XL_ERR_NOTFOUND, "%s is not installed", engine);
+        }
+        if (rc == XL_OK && sr.exit_code == 0) {
+            xl_spawn_result_dispose(&sr);
+            return XL_OK;
+        }
+        if (rc == XL_OK) {
+            size_t len;
+
+            snprintf(last, sizeof(last), "%s", sr.out);
+            len = strlen(last);
+            while (len > 0 && (last[len - 1] == '\n' || last[len - 1] == ' '))
+                last[--len] = '\0';
+            xl_text_ascii(last, sizeof(last) - 1);
+        }
+        xl_spawn_result_dispose(&sr);
+        if (xl_now() + ENGINE_POLL_S > deadline)
+            return xl_error(XL_ERR_FAIL, "the %s daemon did not answer within %.0f s (%s version: %s)", engine,
+                            ENGINE_WAIT_S, engine, last[0] ? last : "no output");
+        sleep(ENGINE_POLL_S);
+    }
+}
+
 /* An image the engine does not have yet, from the base's tarball: NAME:TAG
  * is XL_CT_IMAGE_DIR/NAME-TAG.tar.gz, both in Docker's lowercase alphabet,
  * so the image name never becomes a path of its choosing. */
@@ -180,6 +228,8 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
     if (!c->image && !(is_podman))
         return xl_error(XL_ERR_INVAL, "%s needs image=NAME (present, or kept by the base in " XL_CT_IMAGE_DIR ")",
                         engine);
+    if (!is_podman && (rc = wait_for_daemon(engine)))
+        return rc;
     if (c->image && (rc = ensure_image(engine, c->image)))
         return rc;
     worker = xl_self_exe();

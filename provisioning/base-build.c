@@ -170,6 +170,8 @@ static int fnv_file(uint64_t *h, const char *path)
     return XL_OK;
 }
 
+#define ENGINE_DROPIN "# made by xenlab base build: a slow first boot must not fail the engine\n[Service]\nTimeoutStartSec=15min\n"
+
 /* The Debian tree: what mmdebstrap makes from the mirror. */
 static void tree_hash(const struct xl_base_recipe *r, uint64_t *h)
 {
@@ -204,6 +206,7 @@ int xl_base_recipe_hash(const struct xl_base_recipe *r, char hash[17])
     fnv_bytes(&h, &r->layout, sizeof(r->layout));
     fnv_field(&h, r->format);
     fnv_field(&h, XL_AGENT_UNIT);
+    fnv_field(&h, ENGINE_DROPIN);
     rc = fnv_file(&h, r->guest_binary);
     if (rc)
         return rc;
@@ -478,7 +481,12 @@ static int configure(struct build *b)
     if ((rc = put_file(b, "etc/fstab", fstab, 0644)) || (rc = put_file(b, "boot/grub/grub.cfg", grub, 0644)) ||
         (rc = put_file(b, "etc/hostname", "xenlab-base\n", 0644)) ||
         /* Empty: systemd gives each clone its own id on its first boot. */
-        (rc = put_file(b, "etc/machine-id", "", 0444)))
+        (rc = put_file(b, "etc/machine-id", "", 0444)) ||
+        /* A first boot under emulation on a loaded host took containerd past
+         * systemd's 90 s start timeout, and it then restarted for ever: give
+         * the engines the time a slow guest needs. */
+        (rc = put_file(b, "etc/systemd/system/containerd.service.d/xenlab-slow-boot.conf", ENGINE_DROPIN, 0644)) ||
+        (rc = put_file(b, "etc/systemd/system/docker.service.d/xenlab-slow-boot.conf", ENGINE_DROPIN, 0644)))
         return rc;
     rc = copy_in(b, r->guest_binary, GUEST_BINDIR "/xenlab-guest", 0755);
     if (rc)

@@ -175,6 +175,31 @@ static void remove_run_dir(const struct xl_run *run)
     rmdir(run->dir);
 }
 
+/* A command workload runs the caller's argv in the clones, and its output
+ * tails come back in the results: a XAPI caller may send one only where the
+ * administrator said so by creating this file (root's, a regular file). */
+#define XAPI_COMMANDS_FILE "/etc/xenlab/xapi-commands"
+
+static bool commands_allowed(void)
+{
+    const char *env = getenv("XENLAB_XAPI_COMMANDS_FILE");
+    struct stat st;
+
+    if (lstat(env && *env ? env : XAPI_COMMANDS_FILE, &st) < 0)
+        return false;
+    return S_ISREG(st.st_mode) && st.st_uid == 0;
+}
+
+static bool has_commands(const struct xl_spec *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nr_benches; i++)
+        if (s->benches[i].kind == XL_BENCH_COMMAND)
+            return true;
+    return false;
+}
+
 int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
     const char *runs_dir = xl_runs_dir(), *spec;
@@ -205,6 +230,12 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     rc = xl_spec_load(tmp_spec ? tmp_spec : spec, &run.spec);
     if (rc) {
         rc = xl_xapi_bad_arg(rep, "spec");
+        goto out;
+    }
+    if (has_commands(&run.spec) && !commands_allowed()) {
+        rc = xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "spec",
+                          "command workloads from XAPI are off on this host (an administrator turns them on by "
+                          "creating " XAPI_COMMANDS_FILE ")");
         goto out;
     }
     rc = check_options(c, rep);

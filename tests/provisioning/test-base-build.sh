@@ -61,6 +61,10 @@ done
 debugfs -R "stat /etc/systemd/system/multi-user.target.wants/xenlab-agent.service" "$root" 2>/dev/null \
     | grep -q 'Fast link dest: "/etc/systemd/system/xenlab-agent.service"'; ok $? "the agent's unit is enabled"
 check "the unit runs the installed agent" grep -q "^ExecStart=/usr/local/bin/xenlab-guest agent" <(rd /etc/systemd/system/xenlab-agent.service)
+! rd /etc/systemd/system/xenlab-agent.service | grep -q "^After=.*docker"; ok $? "the agent waits for no container engine at boot"
+rd /etc/systemd/system/containerd.service.d/xenlab-slow-boot.conf | grep -qx TimeoutStartSec=15min &&
+    rd /etc/systemd/system/docker.service.d/xenlab-slow-boot.conf | grep -qx TimeoutStartSec=15min
+ok $? "containerd and docker get a start timeout a slow first boot can meet"
 debugfs -R "dump /usr/local/bin/xenlab-guest $work/guest" "$root" 2>/dev/null
 check "xenlab-guest in the image is this build's" cmp -s "$G" "$work/guest"
 # The same recipe again: nothing is built.

@@ -427,6 +427,9 @@ def function_tests(work):
     write(tripwire, "#!/bin/sh\ntouch %s/tripped\n" % work)
     os.chmod(tripwire, 0o755)
     os.environ["XENLAB_XAPI_URIS_FILE"] = os.path.join(work, "xapi-uris")
+    os.environ["XENLAB_XAPI_COMMANDS_FILE"] = os.path.join(work, "xapi-commands")
+    cmd_spec = spec.replace('"benchmarks":[', '"benchmarks":[{"id":"command","name":"c","argv":["true"],'
+                            '"metrics":[{"name":"t","how":"time"}]},')
     before = sorted(os.listdir(runs))
     bad = [
         ({}, "spec", "missing"),
@@ -442,6 +445,9 @@ def function_tests(work):
         ({"spec": spec_path, "backend": "libvirt", "uri": "qemu+ext:///system?command=" + tripwire}, "uri",
          "not listed"),
         ({"spec": spec_path, "uri": "test:///default"}, "uri", "not listed"),
+        # A command workload runs the caller's argv in the clones: only where
+        # the administrator created /etc/xenlab/xapi-commands.
+        ({"spec": cmd_spec}, "spec", "command workloads from XAPI are off on this host"),
     ]
     for args, arg, needle in bad:
         if args.get("backend", "libxl") not in BACKENDS and arg != "backend":
@@ -454,6 +460,10 @@ def function_tests(work):
     ok(sorted(os.listdir(runs)) == before, "no run directory (or temporary spec) left by refused runs",
        (before, sorted(os.listdir(runs))))
     ok(not os.path.exists(os.path.join(work, "tripped")), "a caller's qemu+ext URI ran nothing")
+    write(os.environ["XENLAB_XAPI_COMMANDS_FILE"], "")
+    code, resp, _ = call("run", {"spec": cmd_spec})
+    ok(success(resp), "a command workload once the administrator turned them on: accepted", resp)
+    del os.environ["XENLAB_XAPI_COMMANDS_FILE"]
     if "libvirt" not in BACKENDS:
         skip("run with a URI the administrator listed: accepted", "this build has no libvirt backend")
         skip("run with --parallel and a listed unsafe URI: a methodResponse, accepted",
