@@ -67,17 +67,7 @@ void xl_command_spec_copy(struct xl_command_spec *dst, const struct xl_command_s
 
 static bool valid_name(const char *s)
 {
-    size_t i;
-
-    if (!s[0] || strlen(s) > XL_COMMAND_NAME_MAX)
-        return false;
-    for (i = 0; s[i]; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
-            return false;
-    }
-    return true;
+    return xl_name_valid(s, XL_COMMAND_NAME_MAX);
 }
 
 static int get_name(json_object *obj, const char *path, const char *key, char *buf, size_t len)

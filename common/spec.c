@@ -42,17 +42,7 @@ void xl_spec_dispose(struct xl_spec *s)
 
 static bool valid_name(const char *s)
 {
-    size_t i;
-
-    if (!s[0] || strlen(s) > XL_NAME_MAX)
-        return false;
-    for (i = 0; s[i]; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
-            return false;
-    }
-    return true;
+    return xl_name_valid(s, XL_NAME_MAX);
 }
 
 static int get_name(json_object *obj, const char *path, const char *key, char **r)

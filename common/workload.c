@@ -26,17 +26,7 @@ const char *xl_workload_dir(void)
 /* A workload id is a file name we make, never a path. */
 static bool valid_id(const char *s)
 {
-    size_t i;
-
-    if (!s[0] || strlen(s) > XL_COMMAND_NAME_MAX)
-        return false;
-    for (i = 0; s[i]; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
-            return false;
-    }
-    return true;
+    return xl_name_valid(s, XL_COMMAND_NAME_MAX);
 }
 
 static int open_workload(const char *id, int *fd_r)

@@ -273,3 +273,18 @@ double xl_now(void)
 {
     return clock_seconds(CLOCK_MONOTONIC);
 }
+
+bool xl_name_valid(const char *s, size_t max)
+{
+    size_t i;
+
+    if (!s[0] || strlen(s) > max)
+        return false;
+    for (i = 0; s[i]; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
+            return false;
+    }
+    return true;
+}

@@ -77,3 +77,7 @@ double xl_wall_now(void);
 const char *xl_state_dir(void);
 
 #define XL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A name xenlab makes paths, XenStore keys and report rows from: 1..max of
+ * a-z, 0-9, '-' and '_', not starting with '-' or '_'. */
+bool xl_name_valid(const char *s, size_t max);

@@ -3,22 +3,7 @@
 # domains, the real xenstored carries plans and results, the real guest
 # agent (started by guest-launcher for each published plan) runs the trials.
 # The full path on real Xen is the testbed's (tests/xen).
-set -u
-. "$(dirname "$0")/../tap.sh"
-diag() { sed 's/^/# /' "$@"; }
-X=$XENLAB_CLI S=$XENLAB_SRCDIR
-[ "$(id -u)" = 0 ] || skip_all "needs root (mkfs on image files, clone dirs)"
-for p in mkfs.ext4 qemu-img; do
-    command -v $p >/dev/null || skip_all "$p is not installed"
-done
-T=$work
-launcher=
-at_exit='[ -z "$launcher" ] || kill "$launcher" 2>/dev/null; wait 2>/dev/null'
-export XENLAB_STATE_DIR=$T/state XENLAB_RUNS_DIR=$T/runs
-mkdir -p "$T/work" "$T/clones"
-truncate -s 64M "$T/base.img" && mkfs.ext4 -q -F "$T/base.img"
-"$X" base add tb "$T/base.img" --template "$S/templates/debian-pv.xml" > /dev/null
-ok $? "base registered"
+. "$(dirname "$0")/runner-lib.sh"
 
 start_launcher() { "$XENLAB_LAUNCHER" "$XENLAB_AGENT" "$XENLAB_GUEST" "$T/work" "$@" 2> "$T/launcher.log" & launcher=$!; }
 stop_launcher() { kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null; launcher=; }
