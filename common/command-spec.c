@@ -65,26 +65,15 @@ void xl_command_spec_copy(struct xl_command_spec *dst, const struct xl_command_s
     dst->metric.pointer = dup_or_null(src->metric.pointer);
 }
 
-static bool valid_name(const char *s)
-{
-    return xl_name_valid(s, XL_COMMAND_NAME_MAX);
-}
 
 static int get_name(json_object *obj, const char *path, const char *key, char *buf, size_t len)
 {
     const char *s = NULL;
-    int rc = xl_json_get_string(obj, path, key, true, 256, &s);
+    int rc = xl_json_get_name(obj, path, key, XL_COMMAND_NAME_MAX, &s);
 
-    if (rc)
-        return rc;
-    if (!valid_name(s)) {
-        xl_autofree char *kpath = xl_json_path_key(path, key);
-
-        return xl_error(XL_ERR_INVAL, "%s: must be 1-%d of a-z, 0-9, '-', '_', starting with a letter or digit",
-                        kpath, XL_COMMAND_NAME_MAX);
-    }
-    snprintf(buf, len, "%s", s);
-    return XL_OK;
+    if (!rc)
+        snprintf(buf, len, "%s", s);
+    return rc;
 }
 
 /* Printable ASCII of 1..max bytes: the plan travels through XenStore as

@@ -1,5 +1,7 @@
 #include "json-util.h"
 
+#include "text.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -305,4 +307,22 @@ void xl_json_add(json_object *obj, const char *key, json_object *val)
 {
     if (json_object_object_add(obj, key, val) < 0)
         abort();
+}
+
+int xl_json_get_name(json_object *obj, const char *path, const char *key, size_t max, const char **r)
+{
+    const char *s = NULL;
+    int rc = xl_json_get_string(obj, path, key, true, 256, &s);
+
+    if (rc)
+        return rc;
+    if (!xl_name_valid(s, max)) {
+        xl_autofree char *kpath = xl_json_path_key(path, key);
+        xl_autofree char *shown = xl_text_sanitise_dup(s);
+
+        return xl_error(XL_ERR_INVAL, "%s: \"%s\" must be 1-%zu of a-z, 0-9, '-', '_', starting with a letter or digit",
+                        kpath, shown, max);
+    }
+    *r = s;
+    return XL_OK;
 }

@@ -35,6 +35,8 @@ int xl_json_get_double(json_object *obj, const char *path, const char *key, bool
                        double min, double max, double *r);
 int xl_json_get_bool(json_object *obj, const char *path, const char *key, bool required, bool *r);
 
+/* A required name (xl_name_valid with max): the error quotes it, made safe. */
+int xl_json_get_name(json_object *obj, const char *path, const char *key, size_t max, const char **r);
 /* The same checks on a bare value at `path`. */
 int xl_json_as_string(json_object *v, const char *path, size_t max_len, const char **r);
 int xl_json_as_int(json_object *v, const char *path, int64_t min, int64_t max, int64_t *r);

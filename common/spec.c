@@ -40,26 +40,15 @@ void xl_spec_dispose(struct xl_spec *s)
     xl_spec_init(s);
 }
 
-static bool valid_name(const char *s)
-{
-    return xl_name_valid(s, XL_NAME_MAX);
-}
 
 static int get_name(json_object *obj, const char *path, const char *key, char **r)
 {
     const char *s = NULL;
-    int rc = xl_json_get_string(obj, path, key, true, 256, &s);
+    int rc = xl_json_get_name(obj, path, key, XL_NAME_MAX, &s);
 
-    if (rc)
-        return rc;
-    if (!valid_name(s)) {
-        xl_autofree char *kpath = xl_json_path_key(path, key);
-
-        return xl_error(XL_ERR_INVAL, "%s: \"%s\" must be 1-%d of a-z, 0-9, '-', '_', starting with a letter or digit",
-                        kpath, s, XL_NAME_MAX);
-    }
-    *r = xl_strdup(s);
-    return XL_OK;
+    if (!rc)
+        *r = xl_strdup(s);
+    return rc;
 }
 
 static int get_size(json_object *obj, const char *path, const char *key, bool required, uint64_t min,
