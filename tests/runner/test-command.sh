@@ -34,12 +34,15 @@ J
 "$X" spec check "$T/fleet.json" > /dev/null; ok $? "spec check accepts command workloads"
 
 "$XENLAB_LAUNCHER" "$XENLAB_AGENT" "$XENLAB_GUEST" "$T/work" 2> "$T/launcher.log" & launcher=$!
+# Only XENLAB_STATE_DIR: the run must land in $XENLAB_STATE_DIR/runs, not /var/lib/xenlab/runs.
+unset XENLAB_RUNS_DIR
 "$X" run "$T/fleet.json" --backend libvirt --uri test:///default --virt-type test --plain \
     --clone-dir "$T/clones" --base tb --parallel 2 > "$T/run.out" 2>&1; rc=$?
 kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null; launcher=
 id=$(sed -n 's/^xenlab: run \([^ ]*\) in .*/\1/p' "$T/run.out" | head -1)
-R=$XENLAB_RUNS_DIR/$id
-[ -n "$id" ] && [ -f "$R/results.json" ]; ok $? "the run finished with results (rc $rc)"
+R=$XENLAB_STATE_DIR/runs/$id
+[ -n "$id" ] && [ -f "$R/results.json" ]; ok $? "the run finished with results in \$XENLAB_STATE_DIR/runs (rc $rc)"
+grep -qF "xenlab: run $id in $R" "$T/run.out"; ok $? "and says so"
 
 # check DESCRIPTION PYTHON-EXPR: over rs, the result list of results.json.
 check() {
