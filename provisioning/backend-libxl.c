@@ -87,8 +87,10 @@ static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
  * block script times out) as plain ERROR_FAIL, and so it reports any failure
  * after the domain got an id: it has destroyed that domain itself by then
  * (domcreate_complete), so a retry starts clean. Other codes are not retried. */
-#define CREATE_ATTEMPTS 3
-static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 5, 15 };
+/* Patient: on the loaded CI machine a dom0 stayed slow for minutes while
+ * another guest booted, and three tries 5 and 15 s apart all timed out. */
+#define CREATE_ATTEMPTS 5
+static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 10, 30, 60, 120 };
 
 /* The template is an xl.cfg file, read with libxlutil as xl reads it. */
 static int xlx_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r, uint64_t *memory_kib_r)
@@ -145,7 +147,9 @@ static int xlx_create_paused(struct xl_backend *be, const char *name)
                 CREATE_ATTEMPTS, create_backoff_s[attempt - 1]);
         sleep(create_backoff_s[attempt - 1]);
     }
-    if (domid != (uint32_t)INVALID_DOMID) {
+    /* A failed create has destroyed its domain already (see above): only a
+     * domain that was made is ours to destroy later. */
+    if (r == 0 && domid != (uint32_t)INVALID_DOMID) {
         p->domid = domid;
         be->created = true;
     }
@@ -196,6 +200,9 @@ static int xlx_destroy(struct xl_backend *be)
 {
     int r = libxl_domain_destroy(P(be)->ctx, P(be)->domid, NULL);
 
+    /* Already gone is what destroying wants. */
+    if (r == ERROR_DOMAIN_NOTFOUND)
+        return XL_OK;
     return r ? xlx_err(r, "destroying", P(be)->domid) : XL_OK;
 }
 
