@@ -340,13 +340,3 @@ char **xl_bench_params_to_argv(const struct xl_bench_params *p)
     return b.v;
 }
 
-void xl_argv_free(char **argv)
-{
-    size_t i;
-
-    if (!argv)
-        return;
-    for (i = 0; argv[i]; i++)
-        free(argv[i]);
-    free(argv);
-}

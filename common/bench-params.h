@@ -55,6 +55,5 @@ int xl_bench_params_from_json(json_object *obj, const char *path, struct xl_benc
 
 /* The worker's argument vector after "bench": {"memory", "--kernel", "add", ...};
  * a command workload passes its plan item whole: {"command", "--item", JSON};
- * NULL-terminated, caller frees with xl_argv_free. */
+ * NULL-terminated, caller frees with xl_argv_free (xl-util.h). */
 char **xl_bench_params_to_argv(const struct xl_bench_params *p);
-void xl_argv_free(char **argv);

@@ -18,15 +18,6 @@ void xl_command_spec_init(struct xl_command_spec *c)
     c->env = xl_calloc(1, sizeof(char *));
 }
 
-static void free_strv(char **v)
-{
-    size_t i;
-
-    for (i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
 static char **dup_strv(char *const *v, size_t n)
 {
     char **d = xl_calloc(n + 1, sizeof(char *));
@@ -39,10 +30,10 @@ static char **dup_strv(char *const *v, size_t n)
 
 void xl_command_spec_dispose(struct xl_command_spec *c)
 {
-    free_strv(c->argv);
-    free_strv(c->setup);
-    free_strv(c->cleanup);
-    free_strv(c->env);
+    xl_argv_free(c->argv);
+    xl_argv_free(c->setup);
+    xl_argv_free(c->cleanup);
+    xl_argv_free(c->env);
     free(c->cwd);
     free(c->metric.file);
     free(c->metric.pattern);
@@ -96,6 +87,26 @@ static int get_text(json_object *obj, const char *path, const char *key, bool re
     return XL_OK;
 }
 
+/* An optional field of 1..len-1 printable bytes into a fixed buffer; *s_r
+ * says whether it was there. */
+static int get_fixed_text(json_object *obj, const char *path, const char *key, char *buf, size_t len,
+                          const char **s_r)
+{
+    const char *s = NULL;
+    int rc = xl_json_get_string(obj, path, key, false, len - 1, &s);
+
+    *s_r = s;
+    if (rc || !s)
+        return rc;
+    if (!*s || !xl_str_is_printable(s, len - 1)) {
+        xl_autofree char *kpath = xl_json_path_key(path, key);
+
+        return xl_error(XL_ERR_INVAL, "%s: must be 1-%zu bytes of printable ASCII", kpath, len - 1);
+    }
+    snprintf(buf, len, "%s", s);
+    return XL_OK;
+}
+
 static int parse_enum(json_object *obj, const char *path, const char *key, const char *const *names, size_t n,
                       const char *list, int *r)
 {
@@ -132,7 +143,7 @@ static int parse_argv(json_object *obj, const char *path, const char *key, bool 
     n = json_object_array_length(arr);
     if (n == 0)
         return xl_error(XL_ERR_INVAL, "%s: must name the program and its arguments", kpath);
-    free_strv(*v_r);
+    xl_argv_free(*v_r);
     *v_r = xl_calloc(n + 1, sizeof(char *));
     *n_r = 0;
     for (i = 0; i < n; i++) {
@@ -178,7 +189,7 @@ static int parse_env(json_object *obj, const char *path, struct xl_command_spec 
     n = (size_t)json_object_object_length(env);
     if (n > XL_COMMAND_MAX_ENV)
         return xl_error(XL_ERR_INVAL, "%s: %zu variables, more than %d", epath, n, XL_COMMAND_MAX_ENV);
-    free_strv(c->env);
+    xl_argv_free(c->env);
     c->env = xl_calloc(n + 1, sizeof(char *));
     c->nr_env = 0;
     json_object_object_foreach(env, key, val) {
@@ -250,24 +261,10 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
     m->how = (enum xl_metric_how)how;
     m->from = (enum xl_metric_from)from;
     m->last = match == 1;
-    s = NULL;
-    rc = xl_json_get_string(obj, path, "label", false, sizeof(m->label) - 1, &s);
-    if (!rc && s && (!*s || !xl_str_is_printable(s, sizeof(m->label) - 1))) {
-        xl_autofree char *kpath = xl_json_path_key(path, "label");
-
-        rc = xl_error(XL_ERR_INVAL, "%s: must be 1-%zu bytes of printable ASCII", kpath, sizeof(m->label) - 1);
-    }
-    if (rc)
-        return rc;
-    if (s)
-        snprintf(m->label, sizeof(m->label), "%s", s);
-    s = NULL;
-    rc = xl_json_get_string(obj, path, "unit", false, sizeof(m->unit) - 1, &s);
-    if (!rc && s && (!*s || !xl_str_is_printable(s, sizeof(m->unit) - 1))) {
-        xl_autofree char *kpath = xl_json_path_key(path, "unit");
-
-        rc = xl_error(XL_ERR_INVAL, "%s: must be 1-%zu bytes of printable ASCII", kpath, sizeof(m->unit) - 1);
-    }
+    rc = get_fixed_text(obj, path, "label", m->label, sizeof(m->label), &s);
+    /* s stays the unit: whether one was given decides below. */
+    if (!rc)
+        rc = get_fixed_text(obj, path, "unit", m->unit, sizeof(m->unit), &s);
     if (rc)
         return rc;
 
@@ -301,7 +298,6 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
 
             return xl_error(XL_ERR_INVAL, "%s: required: what the number is and which way is better", kpath);
         }
-        snprintf(m->unit, sizeof(m->unit), "%s", s);
         m->lower_is_better = better == 0;
         break;
     }

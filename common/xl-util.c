@@ -288,3 +288,14 @@ bool xl_name_valid(const char *s, size_t max)
     }
     return true;
 }
+
+void xl_argv_free(char **argv)
+{
+    size_t i;
+
+    if (!argv)
+        return;
+    for (i = 0; argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}

@@ -81,3 +81,6 @@ const char *xl_state_dir(void);
 /* A name xenlab makes paths, XenStore keys and report rows from: 1..max of
  * a-z, 0-9, '-' and '_', not starting with '-' or '_'. */
 bool xl_name_valid(const char *s, size_t max);
+
+/* Frees a NULL-terminated vector of strings (an argv, an environment). */
+void xl_argv_free(char **argv);

@@ -262,46 +262,89 @@ static char **command_env(const struct xl_command_spec *c, unsigned trial)
     return env;
 }
 
-/* A setup or cleanup step: untimed, in the command's cwd and environment,
- * its output in dir; a failure goes into r with its last line. */
-static int run_step(const struct xl_command_spec *c, const char *what, char *const *argv,
-                    const struct xl_spawn_opts *base, const char *dir, double timeout, struct xl_result *r)
-{
-    xl_autofree char *op = xl_asprintf("%s/%s.stdout", dir, what);
-    xl_autofree char *ep = xl_asprintf("%s/%s.stderr", dir, what);
-    struct xl_spawn_opts so = *base;
+/* One program of the workload (setup, the command, cleanup) and what it left. */
+struct run {
     struct xl_spawn_result sr;
-    struct output out = { 0 }, err = { 0 };
+    struct output out, err;
+    double seconds;
+};
+
+static void run_dispose(struct run *run)
+{
+    xl_spawn_result_dispose(&run->sr);
+    output_dispose(&run->out);
+    output_dispose(&run->err);
+}
+
+/* Runs argv (`what` "setup" or "cleanup", or NULL for the command itself)
+ * with its output in dir, read back and the files removed. XL_OK when it
+ * ran, whatever its status; otherwise r says why it could not. */
+static int run_program(const struct xl_command_spec *c, const char *what, char *const *argv,
+                       const struct xl_spawn_opts *base, const char *dir, double timeout, struct run *run,
+                       struct xl_result *r)
+{
+    xl_autofree char *op = xl_asprintf("%s/%s.stdout", dir, what ? what : "command");
+    xl_autofree char *ep = xl_asprintf("%s/%s.stderr", dir, what ? what : "command");
+    struct xl_spawn_opts so = *base;
+    double t0 = xl_now();
     int rc;
 
+    memset(run, 0, sizeof(*run));
     so.out_path = op;
     so.err_path = ep;
-    rc = xl_spawn_with(argv, XL_SPAWN_TERM_FIRST, timeout, &so, &sr);
+    /* No process group of its own: the program stays in the worker's, which
+     * the agent kills as a whole when the trial's own deadline passes. */
+    rc = xl_spawn_with(argv, XL_SPAWN_TERM_FIRST, timeout, &so, &run->sr);
+    run->seconds = xl_now() - t0;
     if (rc == XL_ERR_NOTFOUND) {
-        xl_result_set_error(r, "command %s: %s %s is not installed where the benchmark runs (not in PATH)", c->name,
-                            what, argv[0]);
+        xl_result_set_error(r, "command %s: %s%s%s is not installed where the benchmark runs (not in PATH)", c->name,
+                            what ? what : "", what ? " " : "", argv[0]);
     } else if (rc) {
         xl_autofree char *why = xl_text_sanitise_dup(xl_error_message());
 
-        xl_result_set_error(r, "command %s: %s: %s", c->name, what, why);
-    } else if (sr.timed_out) {
-        xl_result_set_error(r, "command %s: %s did not finish within %.0f s", c->name, what, timeout);
-        rc = XL_ERR_FAIL;
-    } else if (sr.exit_code != 0) {
-        xl_autofree char *line = NULL;
-
-        read_tail(ep, &err);
-        if (!err.len)
-            read_tail(op, &out);
-        line = last_line(err.len ? &err : &out);
-        xl_result_set_error(r, "command %s: %s exited with status %d: %s", c->name, what, sr.exit_code, line);
+        xl_result_set_error(r, "command %s: %s%s%s", c->name, what ? what : "", what ? ": " : "", why);
+    } else if (read_tail(op, &run->out) || read_tail(ep, &run->err)) {
+        xl_result_set_error(r, "command %s: reading its %s%soutput: %s", c->name, what ? what : "", what ? " " : "",
+                            xl_error_message());
         rc = XL_ERR_FAIL;
     }
     unlink(op);
     unlink(ep);
-    output_dispose(&out);
-    output_dispose(&err);
-    xl_spawn_result_dispose(&sr);
+    return rc;
+}
+
+/* True, with the reason in r, when the program did not exit 0. */
+static bool run_failed(const struct xl_command_spec *c, const char *what, const struct run *run, double timeout,
+                       struct xl_result *r)
+{
+    xl_autofree char *who = what ? xl_asprintf("command %s: %s", c->name, what) : xl_asprintf("command %s", c->name);
+    xl_autofree char *line = NULL;
+
+    if (run->sr.timed_out) {
+        xl_result_set_error(r, "%s did not finish within %.0f s", who, timeout);
+        return true;
+    }
+    if (run->sr.exit_code == 0)
+        return false;
+    line = last_line(run->err.len ? &run->err : &run->out);
+    if (run->sr.term_signal)
+        xl_result_set_error(r, "%s killed by signal %d (%s): %s", who, run->sr.term_signal,
+                            strsignal(run->sr.term_signal), line);
+    else
+        xl_result_set_error(r, "%s exited with status %d: %s", who, run->sr.exit_code, line);
+    return true;
+}
+
+/* A setup or cleanup step: untimed, in the command's cwd and environment. */
+static int run_step(const struct xl_command_spec *c, const char *what, char *const *argv,
+                    const struct xl_spawn_opts *so, const char *dir, double timeout, struct xl_result *r)
+{
+    struct run run;
+    int rc = run_program(c, what, argv, so, dir, timeout, &run, r);
+
+    if (!rc && run_failed(c, what, &run, timeout, r))
+        rc = XL_ERR_FAIL;
+    run_dispose(&run);
     return rc;
 }
 
@@ -309,20 +352,15 @@ void xl_bench_command(const struct xl_bench_params *p, struct xl_result *r)
 {
     const struct xl_command_spec *c = p->command;
     const struct xl_metric *m = &c->metric;
-    char workdir[PATH_MAX], outdir[PATH_MAX + 16] = "", variant[40];
-    xl_autofree char *out_path = NULL;
-    xl_autofree char *err_path = NULL;
-    struct output out = { 0 }, err = { 0 };
-    struct xl_spawn_result sr;
+    char workdir[PATH_MAX], outdir[PATH_MAX + 16] = "";
+    struct run run = { 0 };
     struct xl_spawn_opts so = { 0 };
     const char *cwd;
-    double timeout = c->timeout_s ? c->timeout_s : DEFAULT_TIMEOUT_S, t0, seconds;
+    double timeout = c->timeout_s ? c->timeout_s : DEFAULT_TIMEOUT_S;
     char **env = NULL;
     struct stat st;
     json_object *d;
-    int rc;
 
-    xl_spawn_result_init(&sr);
     if (!getcwd(workdir, sizeof(workdir)))
         snprintf(workdir, sizeof(workdir), ".");
     cwd = c->cwd ? c->cwd : workdir;
@@ -339,44 +377,21 @@ void xl_bench_command(const struct xl_bench_params *p, struct xl_result *r)
                             strerror(errno));
         return;
     }
-    xl_command_spec_variant(c, variant, sizeof(variant));
-    out_path = xl_asprintf("%s/%s.stdout", outdir, variant);
-    err_path = xl_asprintf("%s/%s.stderr", outdir, variant);
     env = command_env(c, r->trial);
     so.cwd = cwd;
     so.envp = env;
-    so.out_path = out_path;
-    so.err_path = err_path;
     if (c->setup && run_step(c, "setup", c->setup, &so, outdir, timeout, r) != XL_OK)
         goto out;
-    t0 = xl_now();
-    /* No process group of its own: the command stays in the worker's, which
-     * the agent kills as a whole when the trial's own deadline passes. */
-    rc = xl_spawn_with(c->argv, XL_SPAWN_TERM_FIRST, timeout, &so, &sr);
-    seconds = xl_now() - t0;
-    if (rc == XL_ERR_NOTFOUND) {
-        xl_result_set_error(r, "command %s: %s is not installed where the benchmark runs (not in PATH)", c->name,
-                            c->argv[0]);
+    if (run_program(c, NULL, c->argv, &so, outdir, timeout, &run, r) != XL_OK)
         goto out;
-    }
-    if (rc) {
-        xl_autofree char *why = xl_text_sanitise_dup(xl_error_message());
-
-        xl_result_set_error(r, "command %s: %s", c->name, why);
-        goto out;
-    }
-    if (read_tail(out_path, &out) || read_tail(err_path, &err)) {
-        xl_result_set_error(r, "command %s: reading its output: %s", c->name, xl_error_message());
-        goto out;
-    }
     d = json_object_new_object();
-    xl_json_add(d, "exit_code", json_object_new_int(sr.exit_code));
-    xl_json_add(d, "seconds", json_object_new_double(seconds));
-    if (sr.timed_out)
+    xl_json_add(d, "exit_code", json_object_new_int(run.sr.exit_code));
+    xl_json_add(d, "seconds", json_object_new_double(run.seconds));
+    if (run.sr.timed_out)
         xl_json_add(d, "timed_out", json_object_new_boolean(1));
     {
-        xl_autofree char *ot = tail_text(&out, TAIL_MAX);
-        xl_autofree char *et = tail_text(&err, TAIL_MAX);
+        xl_autofree char *ot = tail_text(&run.out, TAIL_MAX);
+        xl_autofree char *et = tail_text(&run.err, TAIL_MAX);
 
         xl_json_add(d, "stdout_tail", xl_json_str(ot));
         xl_json_add(d, "stderr_tail", xl_json_str(et));
@@ -384,41 +399,29 @@ void xl_bench_command(const struct xl_bench_params *p, struct xl_result *r)
     r->details = d;
     if (m->how == XL_METRIC_EXIT) {
         /* A test: a pass is a measurement, and so is a fail. */
-        r->value = sr.exit_code == 0 && !sr.timed_out ? 1 : 0;
+        r->value = run.sr.exit_code == 0 && !run.sr.timed_out ? 1 : 0;
         goto out;
     }
-    if (sr.timed_out) {
-        xl_result_set_error(r, "command %s did not finish within %.0f s", c->name, timeout);
+    if (run_failed(c, NULL, &run, timeout, r))
         goto out;
-    }
-    if (sr.exit_code != 0) {
-        xl_autofree char *line = last_line(err.len ? &err : &out);
-
-        if (sr.term_signal)
-            xl_result_set_error(r, "command %s killed by signal %d (%s): %s", c->name, sr.term_signal,
-                                strsignal(sr.term_signal), line);
-        else
-            xl_result_set_error(r, "command %s exited with status %d: %s", c->name, sr.exit_code, line);
-        goto out;
-    }
     switch (m->how) {
     case XL_METRIC_TIME:
-        r->value = seconds;
+        r->value = run.seconds;
         break;
     case XL_METRIC_EXIT:
         break;
     case XL_METRIC_REGEX:
-        metric_regex(m, m->from == XL_METRIC_STDERR ? &err : &out, r);
+        metric_regex(m, m->from == XL_METRIC_STDERR ? &run.err : &run.out, r);
         break;
     case XL_METRIC_JSON:
-        metric_json(m, cwd, &out, r);
+        metric_json(m, cwd, &run.out, r);
         break;
     }
     if (r->ok && r->value < 0)
         xl_result_set_error(r, "metric %s: %g is negative (results are non-negative: invert the unit)", m->name,
                             r->value);
 out:
-    if (c->cleanup && outdir[0]) {
+    if (c->cleanup) {
         struct xl_result cr;
 
         /* Whatever happened: a failed cleanup is noted, the measurement stands. */
@@ -428,13 +431,7 @@ out:
             xl_json_add(r->details, "cleanup_error", xl_json_str(cr.error));
         xl_result_dispose(&cr);
     }
-    if (outdir[0]) {
-        unlink(out_path);
-        unlink(err_path);
-        rmdir(outdir);
-    }
-    output_dispose(&out);
-    output_dispose(&err);
-    xl_spawn_result_dispose(&sr);
+    rmdir(outdir);
+    run_dispose(&run);
     xl_argv_free(env);
 }

@@ -18,7 +18,7 @@ const char *xl_clone_kind_name(enum xl_clone_kind k);
 char *xl_clone_disk_path(const struct xl_base *b, const char *dir, const char *name);
 
 /* `lvcreate -s -kn -n NAME VG/LV` for a base at /dev/VG/LV; NULL-terminated,
- * caller frees it with xl_argv_free (bench-params.h). */
+ * caller frees it with xl_argv_free (xl-util.h). */
 int xl_clone_lvm_argv(const char *base_dev, const char *name, char ***argv_r);
 
 /* Creates the clone at path (which must not exist). A qcow2 overlay is
