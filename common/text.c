@@ -106,3 +106,12 @@ void xl_text_ascii(char *s, size_t max)
     if (i > max)
         s[max] = '\0';
 }
+
+void xl_text_ascii_lines(char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++)
+        if (((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) && s[i] != '\n' && s[i] != '\t')
+            s[i] = '?';
+}

@@ -23,3 +23,8 @@ char *xl_text_sanitise_dup(const char *s);
  * '?', then s is cut to at most max bytes. The agent's error key and the
  * collector's reading of it both go through here. */
 void xl_text_ascii(char *s, size_t max);
+
+/* The same for output shown as lines (a command's output tails): newlines
+ * and tabs are kept, every other byte outside 0x20..0x7e becomes '?'. XML
+ * 1.0 and a terminal both take the result. */
+void xl_text_ascii_lines(char *s);

@@ -88,12 +88,8 @@ static char *tail_text(const struct output *o, size_t max)
 {
     size_t from = o->len > max ? o->len - max : 0;
     char *t = xl_strndup(o->text ? o->text + from : "", o->len - from);
-    size_t i;
 
-    /* Lines stay lines; anything else outside printable ASCII becomes '?'. */
-    for (i = 0; t[i]; i++)
-        if ((t[i] < 0x20 || t[i] > 0x7e) && t[i] != '\n' && t[i] != '\t')
-            t[i] = '?';
+    xl_text_ascii_lines(t);
     return t;
 }
 

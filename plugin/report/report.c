@@ -8,6 +8,7 @@
 
 #include "journal.h"
 #include "json-util.h"
+#include "text.h"
 #include "xl-util.h"
 
 #define MAX_RESULTS_FILE (64 * 1024 * 1024)
@@ -115,7 +116,7 @@ static char *detail_tail(json_object *details, const char *key)
     json_object *v = NULL;
     const char *s;
     char *t;
-    size_t i, len;
+    size_t len;
 
     if (!details || !json_object_object_get_ex(details, key, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
@@ -124,9 +125,7 @@ static char *detail_tail(json_object *details, const char *key)
     if (len > XL_REPORT_TAIL_MAX)
         s += len - XL_REPORT_TAIL_MAX;
     t = xl_strdup(s);
-    for (i = 0; t[i]; i++)
-        if (((unsigned char)t[i] < 0x20 || (unsigned char)t[i] > 0x7e) && t[i] != '\n' && t[i] != '\t')
-            t[i] = '?';
+    xl_text_ascii_lines(t);
     return t;
 }
 
