@@ -62,6 +62,30 @@ static void guest_commit(struct xs_handle *h, unsigned domid, const char *key, c
 }
 
 /* The guests, in a child process so the collector sees them live. */
+/* A guest (domain DOMID) that writes SLOTS results, slot i with FROM[i]
+ * replaced by TO[i] (NULL: as made); returns the next sequence number. */
+static unsigned guest_rewrites(struct xs_handle *h, unsigned domid, const char *const *from,
+                               const char *const *to, unsigned seq)
+{
+    char key[64], arm[16];
+    unsigned i;
+
+    snprintf(key, sizeof(key), "/local/domain/%u/data/xenlab/state", domid);
+    xsd_put(h, key, "running");
+    snprintf(arm, sizeof(arm), "vm%u", domid);
+    for (i = 0; i < SLOTS; i++) {
+        char *val = result_text(arm, i % 2 + 1), *p, *bad;
+
+        snprintf(key, sizeof(key), "result/%u", i);
+        p = from[i] ? strstr(val, from[i]) : NULL;
+        bad = p ? xl_asprintf("%.*s%s%s", (int)(p - val), val, to[i], p + strlen(from[i])) : xl_strdup(val);
+        guest_commit(h, domid, key, bad, seq++);
+        free(bad);
+        free(val);
+    }
+    return seq;
+}
+
 static int guests(void)
 {
     struct xs_handle *h = xs_open(0);
@@ -126,25 +150,24 @@ static int guests(void)
     xs_rm(h, XBT_NULL, "/local/domain/11");
 
     /* domain 13: relabels its rows (another arm's too, in a report) */
-    xsd_put(h, "/local/domain/13/data/xenlab/state", "running");
     {
         const char *from[] = { NULL, "N-Queens, N=6", "\"unit\":\"s\"", "\"better\":\"lower\"" };
         const char *to[] = { NULL, "=HYPERLINK(\\\"http://evil\\\",\\\"Faster\\\")", "\"unit\":\"MB/s\"",
                              "\"better\":\"higher\"" };
 
-        for (i = 0; i < SLOTS; i++) {
-            char *p, *bad;
-
-            snprintf(key, sizeof(key), "result/%u", i);
-            val = result_text("vm13", i % 2 + 1);
-            p = from[i] ? strstr(val, from[i]) : NULL;
-            bad = p ? xl_asprintf("%.*s%s%s", (int)(p - val), val, to[i], p + strlen(from[i])) : xl_strdup(val);
-            guest_commit(h, 13, key, bad, seq++);
-            free(bad);
-            free(val);
-        }
+        seq = guest_rewrites(h, 13, from, to, seq);
     }
     guest_commit(h, 13, "state", "done", seq++);
+
+    /* domain 14: claims another benchmark for slot 0 and another variant
+     * for slot 2, valid results both, so only the plan can tell */
+    {
+        const char *from[] = { "\"benchmark\":\"nqueens\"", NULL, "\"variant\":\"", NULL };
+        const char *to[] = { "\"benchmark\":\"memory\"", NULL, "\"variant\":\"other-", NULL };
+
+        seq = guest_rewrites(h, 14, from, to, seq);
+    }
+    guest_commit(h, 14, "state", "done", seq++);
     xs_close(h);
     return 0;
 }
@@ -220,7 +243,7 @@ int main(int argc, char **argv)
         /* The toolstack creates each home before the guest runs. */
         struct xs_handle *h = xs_open(0);
 
-        for (d = 9; d <= 13; d++) {
+        for (d = 9; d <= 14; d++) {
             char home[64];
 
             snprintf(home, sizeof(home), "/local/domain/%u", d);
@@ -234,11 +257,11 @@ int main(int argc, char **argv)
         plan.items[plan.nr_items].kind = XL_BENCH_NQUEENS;
         plan.items[plan.nr_items].n = 6;
     }
-    for (d = 9; d <= 13; d++) {
+    for (d = 9; d <= 14; d++) {
         char arm[8];
         struct xl_collect_domain cd = { .domid = d, .arm = arm, .nr_slots = SLOTS, .max_trials = 2,
                                         .timeout_s = d == 12 ? 2 : 30, .job = d == 13 ? "xl-r-vm13-1" : NULL,
-                                        .plan = d == 13 ? &plan : NULL };
+                                        .plan = d >= 13 ? &plan : NULL };
 
         snprintf(arm, sizeof(arm), "vm%u", d);
         r = xl_collector_add(c, &cd);      /* TAP_EQ_INT evaluates twice */
@@ -289,9 +312,14 @@ int main(int argc, char **argv)
            "a re-united row is rejected");
     tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":3", "better is not the plan's"),
            "a flipped direction is rejected");
+    TAP_EQ_INT(seen.results[14], 2, "domain 14: the two results of the plan's benchmark and variant accepted");
+    tap_ok(journal_has(journal, "\"domain\":14,", "\"slot\":0", "benchmark is not the plan's"),
+           "a result claiming another benchmark is rejected");
+    tap_ok(journal_has(journal, "\"domain\":14,", "\"slot\":2", "variant is not the plan's"),
+           "a result claiming another variant is rejected");
     tap_ok(journal_has(journal, "\"event\":\"result\"", "\"job\":\"xl-r-vm13-1\"", "\"slot\":0"),
            "the collector journals the job with each result");
-    for (d = 9; d <= 13; d++)
+    for (d = 9; d <= 14; d++)
         TAP_EQ_INT(seen.finished[d], 1, "each domain finishes once");
 out:
     xl_plan_dispose(&plan);
