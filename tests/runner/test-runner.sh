@@ -127,9 +127,26 @@ kill -9 $xpid; wait $xpid 2>/dev/null
 before=$(grep -c '"event":"result"' "$R/journal.jsonl")
 [ "$before" -ge 1 ] && [ "$before" -lt 6 ]; ok $? "killed after $before of 6 results"
 [ -n "$(ls -A "$T/clones")" ]; ok $? "the killed run left its clone behind (for resume to find)"
+# The journal is data for --resume too: lines naming a clone elsewhere (whose
+# clone.json and disk.img point further out) and a domain that is not the
+# job's are refused in one line each and touch nothing; the job's own clone
+# is still cleaned and the run resumes.
+mkdir -p "$T/elsewhere" "$T/far"
+echo keep > "$T/far/victim"; echo keep > "$T/elsewhere/victim"
+printf '{"clone_kind":"sparse-copy","disk":"%s","payload":"%s"}\n' "$T/far/victim" "$T/elsewhere/victim" \
+    > "$T/elsewhere/clone.json"
+ln -s "$T/far/victim" "$T/elsewhere/disk.img"
+printf '{"event":"created","job":"xl-%s-k1-1","kind":"clone","what":"%s"}\n' "$id" "$T/elsewhere" >> "$R/journal.jsonl"
+printf '{"event":"created","job":"xl-%s-k1-1","kind":"domain","what":"test"}\n' "$id" >> "$R/journal.jsonl"
 # Options not repeated: the run remembers its backend, URI and directories.
 "$X" run --resume "$id" --plain > "$T/long2.out" 2>&1
 ok $? "resume finishes"
+[ "$(cat "$T/far/victim")" = keep ] && [ "$(cat "$T/elsewhere/victim")" = keep ] && [ -L "$T/elsewhere/disk.img" ] &&
+    [ -f "$T/elsewhere/clone.json" ]
+ok $? "resume left what hostile journal lines named untouched"
+grep -q "names clone \"$T/elsewhere\", not .*: left untouched" "$T/long2.out" &&
+    grep -q 'names domain "test", not xl-.*-k1-1: left untouched' "$T/long2.out"
+ok $? "resume refuses each hostile line in one line naming it"
 [ "$(count "$R/results.json" results)" = 6 ]; ok $? "6 results after resume, none lost"
 [ "$(count "$R/journal.jsonl" dup-slots)" = 0 ]; ok $? "no slot journalled twice"
 [ "$(count "$R/journal.jsonl" job:k1)" = done ]; ok $? "the job is done"
