@@ -9,6 +9,7 @@
 
 #include "backend-drivers.h"
 #include "backend.h"
+#include "create-retry.h"
 #include "domcfg.h"
 #include "xl-util.h"
 
@@ -87,10 +88,25 @@ static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
  * block script times out) as plain ERROR_FAIL, and so it reports any failure
  * after the domain got an id: it has destroyed that domain itself by then
  * (domcreate_complete), so a retry starts clean. Other codes are not retried. */
-/* Patient: on the loaded CI machine a dom0 stayed slow for minutes while
- * another guest booted, and three tries 5 and 15 s apart all timed out. */
-#define CREATE_ATTEMPTS 5
-static const unsigned create_backoff_s[CREATE_ATTEMPTS - 1] = { 10, 30, 60, 120 };
+static bool xlx_create_transient(int r)
+{
+    return r == ERROR_FAIL;
+}
+
+struct xlx_create {
+    struct xlx_priv *p;
+    libxl_domain_config *cfg;
+    uint32_t domid;
+};
+
+static int xlx_create_once(void *arg)
+{
+    struct xlx_create *c = arg;
+
+    c->domid = INVALID_DOMID;
+    /* libxl leaves a new domain paused; xl unpauses it unless -p. */
+    return libxl_domain_create_new(c->p->ctx, c->cfg, &c->domid, NULL, NULL);
+}
 
 /* The template is an xl.cfg file, read with libxlutil as xl reads it. */
 static int xlx_prepare(struct xl_backend *be, const struct xl_domain_spec *s, char **config_r, uint64_t *memory_kib_r)
@@ -130,38 +146,29 @@ static void xlx_discard(struct xl_backend *be)
 static int xlx_create_paused(struct xl_backend *be, const char *name)
 {
     struct xlx_priv *p = P(be);
-    libxl_domain_config *cfg = be->prepared;
-    uint32_t domid = INVALID_DOMID;
-    int r = 0, attempt;
+    struct xlx_create c = { .p = p, .cfg = be->prepared, .domid = INVALID_DOMID };
+    struct xl_create_retry retry = { .name = name, .why = "a hotplug script timing out",
+                                     .attempt = xlx_create_once, .transient = xlx_create_transient, .arg = &c };
+    int r, tries;
 
-    if (!cfg)
+    if (!c.cfg)
         return xl_error(XL_ERR_INVAL, "libxl: no domain config for %s", name);
-    for (attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-        domid = INVALID_DOMID;
-        /* libxl leaves a new domain paused; xl unpauses it unless -p. */
-        r = libxl_domain_create_new(p->ctx, cfg, &domid, NULL, NULL);
-        if (r != ERROR_FAIL || attempt == CREATE_ATTEMPTS)
-            break;
-        fprintf(stderr, "xenlab: libxl: creating %s failed (libxl error %d, which a hotplug script timing "
-                "out also gives), attempt %d of %d; retrying in %u s\n", name, r, attempt,
-                CREATE_ATTEMPTS, create_backoff_s[attempt - 1]);
-        sleep(create_backoff_s[attempt - 1]);
-    }
+    r = xl_create_retry_run(&retry, &tries);
     /* A failed create has destroyed its domain already (see above): only a
      * domain that was made is ours to destroy later. */
-    if (r == 0 && domid != (uint32_t)INVALID_DOMID) {
-        p->domid = domid;
+    if (r == 0 && c.domid != (uint32_t)INVALID_DOMID) {
+        p->domid = c.domid;
         be->created = true;
     }
-    if (r == ERROR_FAIL)
-        return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d) %d times: libxl's messages "
-                        "above say which step (a hotplug script timing out under a slow dom0 is the usual one)",
-                        name, r, CREATE_ATTEMPTS);
+    if (r && tries > 1)
+        return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d) on try %d of %d: libxl's "
+                        "messages above say which step (a hotplug script timing out under a slow dom0 is the "
+                        "usual one)", name, r, tries, XL_CREATE_ATTEMPTS);
     if (r)
         return xl_error(XL_ERR_FAIL, "libxl: creating %s failed (libxl error %d)", name, r);
-    r = libxl_evenable_domain_death(p->ctx, domid, 0, &p->death);
+    r = libxl_evenable_domain_death(p->ctx, c.domid, 0, &p->death);
     if (r)
-        return xlx_err(r, "watching", domid);
+        return xlx_err(r, "watching", c.domid);
     return XL_OK;
 }
 
