@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json-util.h"
+#include "trial-log.h"
 #include "xl-util.h"
 
 void xl_result_init(struct xl_result *r)
@@ -17,6 +18,7 @@ void xl_result_dispose(struct xl_result *r)
 {
     json_object_put(r->details);
     json_object_put(r->env);
+    free(r->output);
     xl_result_init(r);
 }
 
@@ -62,6 +64,8 @@ json_object *xl_result_to_json(const struct xl_result *r)
         xl_json_add(o, "replica", json_object_new_int((int)r->replica));
     if (r->replica_trial)
         xl_json_add(o, "replica_trial", json_object_new_int((int)r->replica_trial));
+    if (r->log[0])
+        xl_json_add(o, "log", xl_json_str(r->log));
     if (r->details)
         xl_json_add(o, "details", json_object_get(r->details));
     if (r->env)
@@ -166,6 +170,14 @@ int xl_result_from_json(json_object *obj, const char *what, struct xl_result *r)
             goto out;
         r->replica = (unsigned)rep;
         r->replica_trial = (unsigned)rt;
+    }
+    if (json_object_object_get_ex(obj, "log", &v)) {
+        if (!json_object_is_type(v, json_type_string) || !xl_log_path_ok(json_object_get_string(v)) ||
+            (size_t)json_object_get_string_len(v) >= sizeof(r->log)) {
+            rc = xl_error(XL_ERR_GUEST, "%s.log: must be \"logs/<job>/<slot>.log\"", what);
+            goto out;
+        }
+        snprintf(r->log, sizeof(r->log), "%s", json_object_get_string(v));
     }
     if (json_object_object_get_ex(obj, "details", &v)) {
         rc = xl_json_need_object(v, "details");

@@ -42,6 +42,13 @@ struct xl_result {
     double ended;            /* when the trial ended, guest's wall clock (s since the Epoch); 0 unknown */
     json_object *details;    /* benchmark specific, owned (may be NULL) */
     json_object *env;        /* environment record, owned (may be NULL) */
+    /* Guest side only, never in the document: a command's output as
+     * printable ASCII lines, handed from the worker to the agent, which
+     * publishes it beside the result (common/trial-log.h). Owned. */
+    char *output;
+    /* dom0's only: where that output is in the run directory,
+     * "logs/<job>/<slot>.log" (xl_log_path_ok); "" none. */
+    char log[192];
 };
 
 void xl_result_init(struct xl_result *r);

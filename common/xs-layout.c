@@ -49,6 +49,11 @@ char *xl_xs_result_path(const char *home, size_t slot)
     return xl_asprintf("%s/" XL_XS_RESULT "/%zu", home, slot);
 }
 
+char *xl_xs_log_path(const char *home, size_t slot)
+{
+    return xl_asprintf("%s/" XL_XS_LOG "/%zu", home, slot);
+}
+
 int xl_xs_parse_index(const char *s, size_t len, size_t max, size_t *r)
 {
     size_t v = 0, i;

@@ -12,6 +12,10 @@
  *   <home>/data/xenlab/error           one line, why the agent failed (state failed)
  *   <home>/data/xenlab/result/<slot>   one trial's result document (common/result.h);
  *                                      slot = xl_plan_slot(item, trial), 0..slots-1
+ *   <home>/data/xenlab-log/<slot>      that trial's output log (common/trial-log.h), for
+ *                                      command workloads, written with its result; outside
+ *                                      the watched data/xenlab, so its chunks raise no
+ *                                      watch events (the collector reads it with the result)
  *   <home>/data/xenlab/updated         written last in each transaction: the commit
  *                                      marker dom0 reacts to (as xe-guest-utilities does)
  * <home> is /local/domain/<domid>.
@@ -33,7 +37,8 @@
  * domain; oxenstored 100 watches): a guest uses 6 + slots * (1 or N + 2)
  * nodes. A result is ~450 bytes (one node), so XL_XS_MAX_SLOTS = 256 slots
  * take ~260 nodes; the agent refuses plans with more slots (the plan's own
- * bound, 64 items x 1000 trials, would not fit). The agent holds 1 watch
+ * bound, 64 items x 1000 trials, would not fit). Logs share at most
+ * XL_LOG_NODE_BUDGET nodes (trial-log.h). The agent holds 1 watch
  * (two while it waits for the plan) and at most one transaction. */
 #pragma once
 
@@ -52,6 +57,7 @@
 #define XL_XS_PROGRESS "data/xenlab/progress"
 #define XL_XS_ERROR "data/xenlab/error"
 #define XL_XS_RESULT "data/xenlab/result"
+#define XL_XS_LOG "data/xenlab-log"
 #define XL_XS_UPDATED "data/xenlab/updated"
 
 enum xl_xs_state {
@@ -72,6 +78,8 @@ char *xl_xs_home(unsigned domid);
 char *xl_xs_path(const char *home, const char *rel);
 /* "<home>/data/xenlab/result/<slot>". */
 char *xl_xs_result_path(const char *home, size_t slot);
+/* "<home>/data/xenlab-log/<slot>". */
+char *xl_xs_log_path(const char *home, size_t slot);
 
 /* Strict decimal: digits only, no leading zero unless "0", value <= max. */
 int xl_xs_parse_index(const char *s, size_t len, size_t max, size_t *r);

@@ -17,6 +17,7 @@
 #include "plan-run.h"
 #include "self-path.h"
 #include "text.h"
+#include "trial-log.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -58,7 +59,7 @@ static int xs_write_node(void *opaque, const char *path, const char *val, size_t
 struct kv {
     const char *rel;
     const char *val;
-    bool is_result;          /* val is a (possibly chunked) result document */
+    size_t chunked_max;      /* val is a (possibly chunked) document of at most this; 0: one node */
 };
 
 static int commit(struct agent *a, const struct kv *kvs, size_t n)
@@ -75,12 +76,12 @@ static int commit(struct agent *a, const struct kv *kvs, size_t n)
         for (i = 0; i < n && !rc; i++) {
             xl_autofree char *path = xl_xs_path(a->home, kvs[i].rel);
 
-            if (kvs[i].is_result || !kvs[i].val)
+            if (kvs[i].chunked_max || !kvs[i].val)
                 if (!xs_rm(a->xs, tx.t, path) && errno != ENOENT)
                     rc = xl_error_errno(XL_ERR_FAIL, errno, "rm %s", path);
-            if (!rc && kvs[i].is_result)
+            if (!rc && kvs[i].chunked_max)
                 rc = xl_xs_value_write(xs_write_node, &tx, path, kvs[i].val, strlen(kvs[i].val),
-                                       XL_RESULT_MAX_BYTES);
+                                       kvs[i].chunked_max);
             else if (!rc && kvs[i].val)
                 rc = xs_write_node(&tx, path, kvs[i].val, strlen(kvs[i].val));
         }
@@ -107,8 +108,8 @@ static int commit(struct agent *a, const struct kv *kvs, size_t n)
 static int set_state(struct agent *a, enum xl_xs_state s, const char *error)
 {
     struct kv kvs[] = {
-        { XL_XS_STATE, xl_xs_state_name(s), false },
-        { XL_XS_ERROR, error, false },
+        { XL_XS_STATE, xl_xs_state_name(s), 0 },
+        { XL_XS_ERROR, error, 0 },
     };
 
     return commit(a, kvs, error ? 2 : 1);
@@ -211,6 +212,10 @@ static int emit(void *opaque, size_t index, const struct xl_result *r)
     struct agent *a = opaque;
     json_object *o = xl_result_to_json(r);
     xl_autofree char *rel = xl_asprintf(XL_XS_RESULT "/%zu", index);
+    xl_autofree char *log_rel = xl_asprintf(XL_XS_LOG "/%zu", index);
+    /* The output beside its result, in one transaction; its share of the
+     * quota (trial-log.h) may leave room for none. */
+    xl_autofree char *log = r->output ? xl_log_doc_format(r->output, xl_log_doc_cap(a->nr_slots)) : NULL;
     char progress[48];
     int rc;
 
@@ -218,11 +223,12 @@ static int emit(void *opaque, size_t index, const struct xl_result *r)
     snprintf(progress, sizeof(progress), "%zu/%zu", a->done, a->nr_slots);
     {
         struct kv kvs[] = {
-            { rel, xl_json_compact(o), true },
-            { XL_XS_PROGRESS, progress, false },
+            { rel, xl_json_compact(o), XL_RESULT_MAX_BYTES },
+            { XL_XS_PROGRESS, progress, 0 },
+            { log_rel, log, XL_LOG_DOC_MAX_BYTES },
         };
 
-        rc = commit(a, kvs, 2);
+        rc = commit(a, kvs, log ? 3 : 2);
     }
     json_object_put(o);
     if (rc)
@@ -278,10 +284,11 @@ static int run(struct agent *a, const char *plan_file, const char *worker, const
     {
         char progress[48];
         struct kv kvs[] = {
-            { XL_XS_RESULT, NULL, false },
-            { XL_XS_ERROR, NULL, false },
-            { XL_XS_STATE, "running", false },
-            { XL_XS_PROGRESS, progress, false },
+            { XL_XS_RESULT, NULL, 0 },
+            { XL_XS_LOG, NULL, 0 },
+            { XL_XS_ERROR, NULL, 0 },
+            { XL_XS_STATE, "running", 0 },
+            { XL_XS_PROGRESS, progress, 0 },
         };
 
         snprintf(progress, sizeof(progress), "0/%zu", a->nr_slots);

@@ -17,6 +17,7 @@
 #include "json-util.h"
 #include "text.h"
 #include "xl-spawn.h"
+#include "trial-log.h"
 #include "xl-util.h"
 
 /* How much of an output a metric reads: the last 1 MiB (a regex's "last"
@@ -91,6 +92,21 @@ static char *tail_text(const struct output *o, size_t max)
 
     xl_text_ascii_lines(t);
     return t;
+}
+
+/* The trial's log (common/trial-log.h): both tails, each under a header
+ * saying how much of the stream it is; the agent cuts the head if the
+ * plan's share of XenStore is smaller. */
+static char *output_log(const struct output *out, const struct output *err)
+{
+    const size_t half = XL_LOG_MAX_BYTES / 2;
+    xl_autofree char *ot = tail_text(out, half);
+    xl_autofree char *et = tail_text(err, half);
+
+    return xl_asprintf("--- stdout: last %zu of %s%zu bytes ---\n%s%s--- stderr: last %zu of %s%zu bytes ---\n%s",
+                       strlen(ot), out->truncated ? "more than " : "", out->len, ot,
+                       *ot && ot[strlen(ot) - 1] != '\n' ? "\n" : "", strlen(et),
+                       err->truncated ? "more than " : "", err->len, et);
 }
 
 static char *last_line(const struct output *o)
@@ -393,6 +409,7 @@ void xl_bench_command(const struct xl_bench_params *p, struct xl_result *r)
         xl_json_add(d, "stderr_tail", xl_json_str(et));
     }
     r->details = d;
+    r->output = output_log(&run.out, &run.err);
     if (m->how == XL_METRIC_EXIT) {
         /* A test: a pass is a measurement, and so is a fail. */
         r->value = run.sr.exit_code == 0 && !run.sr.timed_out ? 1 : 0;

@@ -15,6 +15,7 @@
 #include "plan-run.h"
 #include "self-path.h"
 #include "sysinfo.h"
+#include "trial-log.h"
 #include "trials.h"
 #include "xl-util.h"
 
@@ -112,8 +113,14 @@ static int print_result(void *opaque, const struct xl_result *r)
 
     (void)opaque;
     printf("%s\n", xl_json_compact(o));
-    fflush(stdout);
     json_object_put(o);
+    if (r->output) {
+        xl_autofree char *doc = xl_log_doc_format(r->output, XL_LOG_DOC_MAX_BYTES);
+
+        if (doc)
+            printf("%s\n", doc);
+    }
+    fflush(stdout);
     if (!r->ok)
         fprintf(stderr, "xenlab-guest: %s trial %u failed: %s\n", r->label, r->trial, r->error);
     return 0;

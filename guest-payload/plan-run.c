@@ -9,10 +9,12 @@
 #include "json-util.h"
 #include "self-path.h"
 #include "xl-spawn.h"
+#include "trial-log.h"
 #include "trials.h"
 #include "xl-util.h"
 
-#define WORKER_MAX_OUTPUT (64 * 1024)
+/* A result document and a log document (common/trial-log.h). */
+#define WORKER_MAX_OUTPUT (512 * 1024)
 /* Without a trial timeout in the plan, a trial that runs a day is hung. */
 #define DEFAULT_TRIAL_TIMEOUT_S 86400
 
@@ -63,32 +65,46 @@ static void argv_add_container(char ***argv, const struct xl_container_spec *c)
     (*argv)[n + 2] = NULL;
 }
 
-/* The first result document in the worker's output. */
+/* The first result document in the worker's output, and the first log
+ * document (common/trial-log.h) as its output. */
+#define LOG_PREFIX "{\"xenlab\":\"log/"
+
 static int parse_worker_output(const char *out, struct xl_result *r)
 {
     const char *line = out;
+    char *log = NULL;
+    bool found = false;
 
     while (line && *line) {
         const char *end = strchrnul(line, '\n');
+        size_t len = (size_t)(end - line);
         json_object *obj = NULL;
 
-        if (end > line && xl_json_parse(line, (size_t)(end - line), "worker output", &obj) == XL_OK) {
+        if (!log && len > 0 && strncmp(line, LOG_PREFIX, strlen(LOG_PREFIX)) == 0) {
+            if (xl_log_doc_parse(line, len, "worker log", &log) != XL_OK)
+                log = NULL;
+        } else if (!found && len > 0 && xl_json_parse(line, len, "worker output", &obj) == XL_OK) {
             struct xl_result tmp;
-            int rc;
 
             xl_result_init(&tmp);
-            rc = xl_result_from_json(obj, "worker result", &tmp);
-            json_object_put(obj);
-            if (rc == XL_OK) {
+            if (xl_result_from_json(obj, "worker result", &tmp) == XL_OK) {
                 xl_result_dispose(r);
                 *r = tmp;
-                return XL_OK;
+                found = true;
+            } else {
+                xl_result_dispose(&tmp);
             }
-            xl_result_dispose(&tmp);
+            json_object_put(obj);
         }
         line = *end ? end + 1 : NULL;
     }
-    return XL_ERR_NOTFOUND;
+    if (!found) {
+        free(log);
+        return XL_ERR_NOTFOUND;
+    }
+    r->log[0] = '\0';          /* dom0's to say */
+    r->output = log;
+    return XL_OK;
 }
 
 void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned trial, struct xl_result *r)

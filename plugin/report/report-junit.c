@@ -80,12 +80,23 @@ static int write_run(xmlTextWriterPtr w, const struct xl_report *rep, size_t a, 
             xmlTextWriterEndElement(w) < 0)
             return -1;
     }
-    if (t->out_tail && *t->out_tail &&
-        xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST t->out_tail) < 0)
-        return -1;
-    if (t->err_tail && *t->err_tail &&
-        xmlTextWriterWriteElement(w, BAD_CAST "system-err", BAD_CAST t->err_tail) < 0)
-        return -1;
+    {
+        /* The whole log (both streams) when the run directory has it, else
+         * the tails the result carries. */
+        xl_autofree char *log = xl_report_log_text(rep, t);
+
+        if (log) {
+            if (xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST log) < 0)
+                return -1;
+        } else {
+            if (t->out_tail && *t->out_tail &&
+                xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST t->out_tail) < 0)
+                return -1;
+            if (t->err_tail && *t->err_tail &&
+                xmlTextWriterWriteElement(w, BAD_CAST "system-err", BAD_CAST t->err_tail) < 0)
+                return -1;
+        }
+    }
     return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 

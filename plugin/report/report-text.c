@@ -159,6 +159,38 @@ static void failed_runs(const struct xl_report_cell *c, bool ran, char *buf, siz
     }
 }
 
+/* Where the output of each failed or verdict-less run is, at most 20. */
+static void md_failed_logs(const struct xl_report *rep, FILE *out)
+{
+    size_t i, a, k, n = 0;
+
+    for (i = 0; i < rep->nr_rows; i++) {
+        for (a = 0; a < rep->nr_arms && rep->rows[i].is_test; a++) {
+            const struct xl_report_cell *c = &rep->rows[i].cells[a];
+
+            for (k = 0; k < c->nr_runs; k++) {
+                xl_autofree char *path = NULL;
+
+                if (c->runs[k].passed || !(path = xl_report_log_path(rep, &c->runs[k])))
+                    continue;
+                if (n++ == 20) {
+                    fputs("- ... (the rest under the same logs/ directory)\n", out);
+                    return;
+                }
+                if (n == 1)
+                    fputs("\nLogs of the runs that did not pass:\n\n", out);
+                fputs("- ", out);
+                xl_report_md_text(out, rep->rows[i].label);
+                fputs(" on ", out);
+                xl_report_md_text(out, rep->arms[a]);
+                fprintf(out, ", replica %u trial %u: `", c->runs[k].replica, c->runs[k].trial);
+                xl_report_md_text(out, path);
+                fputs("`\n", out);
+            }
+        }
+    }
+}
+
 /* The test-fleet view: per test and arm, how its clones' runs came out. */
 static void md_tests(const struct xl_report *rep, FILE *out)
 {
@@ -207,7 +239,8 @@ static void md_tests(const struct xl_report *rep, FILE *out)
         }
     }
     fputs("\nFlaky: identical clones gave different outcomes. `xenlab report ID --format junit` writes\n"
-          "each run as a JUnit test case.\n", out);
+          "each run as a JUnit test case, its log as the case's output.\n", out);
+    md_failed_logs(rep, out);
 }
 
 static void write_md(const struct xl_report *rep, const char *num, const char *den, FILE *out)
@@ -389,6 +422,12 @@ static json_object *tests_json(const struct xl_report *rep)
                     xl_json_add(ro, "seconds", num4(tr->seconds));
                 if (!tr->ran)
                     xl_json_add(ro, "error", xl_json_str(tr->error));
+                {
+                    xl_autofree char *log = xl_report_log_path(rep, tr);
+
+                    if (log)
+                        xl_json_add(ro, "log", xl_json_str(log));
+                }
                 json_object_array_add(runs, ro);
             }
             xl_json_add(to, "results", runs);

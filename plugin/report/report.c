@@ -2,13 +2,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "journal.h"
 #include "json-util.h"
 #include "text.h"
+#include "trial-log.h"
 #include "xl-util.h"
 
 #define MAX_RESULTS_FILE (64 * 1024 * 1024)
@@ -41,6 +44,7 @@ void xl_report_dispose(struct xl_report *rep)
         free(rep->arms[a]);
         json_object_put(rep->envs[a]);
     }
+    free(rep->dir);
     xl_report_init(rep);
 }
 
@@ -165,6 +169,7 @@ static void add_test_run(struct xl_report_cell *c, const struct xl_result *r)
     t->exit_code = (int)detail_number(r->details, "exit_code", 0, 255);
     if (!r->ok)
         snprintf(t->error, sizeof(t->error), "%s", r->error);
+    snprintf(t->log, sizeof(t->log), "%s", r->log);   /* xl_log_path_ok, by xl_result_from_json */
     t->out_tail = detail_tail(r->details, "stdout_tail");
     t->err_tail = detail_tail(r->details, "stderr_tail");
 }
@@ -411,7 +416,56 @@ int xl_report_load(struct xl_report *rep, const char *path)
 
     if (stat(path, &st) < 0)
         return xl_error_errno(XL_ERR_NOTFOUND, errno, "%s", path);
+    /* Logs are named relative to the run directory results.json is in. */
+    free(rep->dir);
+    if (S_ISDIR(st.st_mode)) {
+        rep->dir = xl_strdup(path);
+    } else {
+        const char *slash = strrchr(path, '/');
+
+        rep->dir = slash ? xl_strndup(path, (size_t)(slash - path ? slash - path : 1)) : xl_strdup(".");
+    }
     return S_ISDIR(st.st_mode) ? load_dir(rep, path) : load_file(rep, path);
+}
+
+char *xl_report_log_path(const struct xl_report *rep, const struct xl_report_test_run *t)
+{
+    if (!t->log[0] || !rep->dir || !xl_log_path_ok(t->log))
+        return NULL;
+    return xl_asprintf("%s/%s", rep->dir, t->log);
+}
+
+char *xl_report_log_text(const struct xl_report *rep, const struct xl_report_test_run *t)
+{
+    xl_autofree char *path = xl_report_log_path(rep, t);
+    const size_t max = XL_LOG_MAX_BYTES + XL_LOG_MARK_MAX;
+    char *text;
+    struct stat st;
+    ssize_t n;
+    int fd;
+
+    if (!path)
+        return NULL;
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return NULL;
+    }
+    text = xl_malloc(max + 1);
+    n = read(fd, text, max);
+    close(fd);
+    if (n < 0) {
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (text[i] == '\0')
+            text[i] = ' ';
+    xl_text_ascii_lines(text);
+    return text;
 }
 
 time_t xl_report_time(void)

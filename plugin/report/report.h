@@ -30,6 +30,7 @@ struct xl_report_test_run {
     int exit_code;           /* -1 unknown */
     char error[256];
     char *out_tail, *err_tail;   /* printable ASCII, newlines and tabs kept; may be NULL */
+    char log[192];           /* its output log, relative to the report's dir; "" none */
 };
 
 struct xl_report_cell {
@@ -81,6 +82,8 @@ struct xl_report {
     bool fixed_arms;                         /* arms given by the user: others are skipped */
     char title[128];                         /* PTS and HTML title; "" = "xenlab report" */
     time_t generated;                        /* PTS and HTML time stamp (UTC) */
+    char *dir;                               /* the directory results were loaded from (a run
+                                                directory): results' logs are under it; NULL */
 };
 
 void xl_report_init(struct xl_report *rep);
@@ -98,6 +101,12 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r);
  * its results.json, else every *.jsonl in name order. Documents that are
  * not results (summaries, journal events) are skipped. */
 int xl_report_load(struct xl_report *rep, const char *path);
+
+/* A test run's log: its path under rep->dir (NULL when there is none or no
+ * dir), and its text, read without following a symlink, bounded, printable
+ * lines (NULL when it cannot be read). Callers free. */
+char *xl_report_log_path(const struct xl_report *rep, const struct xl_report_test_run *t);
+char *xl_report_log_text(const struct xl_report *rep, const struct xl_report_test_run *t);
 
 /* The sentences the sensors call for ("vm2's container was throttled in up
  * to 41.0 % of CPU periods"), at most max; returns how many. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -13,6 +14,7 @@
 #include "json-util.h"
 #include "plan.h"
 #include "text.h"
+#include "trial-log.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -49,6 +51,7 @@ struct dom {
     enum dom_status status;
     char *reason;
     char *job;
+    char *log_dir;
     struct xl_result *expect;  /* per plan item: the labels its results must have */
     size_t nr_expect;
 };
@@ -71,6 +74,7 @@ static void dom_dispose(struct dom *d)
 {
     free(d->arm);
     free(d->job);
+    free(d->log_dir);
     for (size_t i = 0; i < d->nr_expect; i++)
         xl_result_dispose(&d->expect[i]);
     free(d->expect);
@@ -141,6 +145,7 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     m->domid = d->domid;
     m->arm = d->arm ? xl_strdup(d->arm) : NULL;
     m->job = d->job ? xl_strdup(d->job) : NULL;
+    m->log_dir = d->log_dir ? xl_strdup(d->log_dir) : NULL;
     if (d->plan && d->plan->nr_items) {
         m->nr_expect = d->plan->nr_items;
         m->expect = xl_calloc(m->nr_expect, sizeof(*m->expect));
@@ -249,6 +254,7 @@ int xl_collector_parse_result(const char *text, size_t len, const char *what, co
         return xl_error(XL_ERR_GUEST, "%s: trial %u does not belong in slot %zu", what, r->trial, slot);
     if (arm && strcmp(r->arm, arm) != 0)
         return xl_error(XL_ERR_GUEST, "%s: arm \"%s\" is not this domain's \"%s\"", what, r->arm, arm);
+    r->log[0] = '\0';       /* where a log is stored is dom0's to say */
     return XL_OK;
 }
 
@@ -297,6 +303,55 @@ static bool enough_trials(const struct dom *d)
     return true;
 }
 
+/* mkdir that accepts an existing directory, never a symlink to one. */
+static int make_dir(const char *path)
+{
+    struct stat st;
+
+    if (mkdir(path, 0755) == 0)
+        return XL_OK;
+    if (errno != EEXIST)
+        return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", path);
+    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+        return xl_error(XL_ERR_FAIL, "%s: not a directory", path);
+    return XL_OK;
+}
+
+/* A slot's output log, read like its result (bounded, strict) and stored
+ * as <log_dir>/<slot>.log. None is fine: not every workload has one. */
+static int store_log(struct xl_collector *c, struct dom *d, size_t slot)
+{
+    xl_autofree char *path = xl_xs_log_path(d->home, slot);
+    xl_autofree char *doc = NULL, *text = NULL, *parent = NULL, *file = NULL;
+    size_t len = 0;
+    int rc;
+
+    rc = xl_xs_value_read(xl_xs_read_node, c->xs, path, XL_LOG_DOC_MAX_BYTES, &doc, &len);
+    if (rc == XL_ERR_NOTFOUND)
+        return XL_OK;
+    if (rc == XL_ERR_FAIL)
+        return rc;
+    if (!rc)
+        rc = xl_log_doc_parse(doc, len, path, &text);
+    if (!rc) {
+        parent = xl_strdup(d->log_dir);
+        *strrchr(parent, '/') = '\0';
+        rc = make_dir(parent);
+    }
+    if (!rc)
+        rc = make_dir(d->log_dir);
+    if (!rc) {
+        file = xl_asprintf("%s/%zu.log", d->log_dir, slot);
+        rc = xl_write_file_atomic(file, text, strlen(text));
+    }
+    if (rc) {
+        xl_autofree char *reason = xl_asprintf("log: %s", xl_error_message());
+
+        return invalid(c, d, (long)slot, reason);
+    }
+    return XL_OK;
+}
+
 static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
 {
     xl_autofree char *path = xl_xs_result_path(d->home, slot);
@@ -326,6 +381,13 @@ static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
             return XL_OK;                   /* said once */
         d->slot[slot] = SLOT_INVALID;
         return invalid(c, d, (long)slot, reason);
+    }
+    if (d->log_dir && strchr(d->log_dir, '/')) {
+        rc = store_log(c, d, slot);
+        if (rc) {
+            xl_result_dispose(&r);
+            return rc;
+        }
     }
     o = event_obj(d, "result");
     xl_json_add(o, "slot", json_object_new_int64((int64_t)slot));
@@ -525,9 +587,16 @@ static int on_event(struct xl_collector *c, const char *path, const char *token)
         /* Registration, or the node (or an ancestor) went away. */
         d->check_home = true;
         d->commit = true;
+        /* State too, on every commit: a guest whose commits raise many
+         * events (chunked values) was seen to have its "done" noticed only
+         * at its timeout's last look. One read per commit. */
         d->state_changed = true;
     } else if (strcmp(rest, "/updated") == 0) {
         d->commit = true;
+        /* State too, on every commit: a guest whose commits raise many
+         * events (chunked values) was seen to have its "done" noticed only
+         * at its timeout's last look. One read per commit. */
+        d->state_changed = true;
     } else if (strcmp(rest, "/state") == 0) {
         d->state_changed = true;
     } else if (strncmp(rest, "/result/", 8) == 0) {

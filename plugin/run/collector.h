@@ -11,7 +11,7 @@
  *
  * Protocol: a guest's transaction ends by writing data/xenlab/updated; on
  * that event the collector reads the result slots whose watch events it saw
- * (or, when it saw none, lists result/), then state if it changed. An
+ * (or, when it saw none, lists result/), then state. An
  * accepted result is appended to the journal as one line and fsync'd, and
  * only then acknowledged: the slot is marked had and ops->result is called.
  * A slot is journalled once; later rewrites are ignored.
@@ -21,7 +21,9 @@
  * collector looks at every running domain once when it catches up, and a
  * domain gets one last look before it is failed for its timeout. Neither is
  * periodic: an idle collector sleeps in poll until an event or a deadline.
- * Its journal lines (result, invalid, domain) are documented in journal.h. */
+ * Its journal lines (result, invalid, domain) are documented in journal.h.
+ * A result's log is read with it; a bad log is one "invalid" line with the
+ * reason, and the result still counts. */
 #pragma once
 
 #include <stdbool.h>
@@ -44,6 +46,9 @@ struct xl_collect_domain {
                                  its first min_trials slots; 0: every slot is needed */
     const bool *have;         /* nr_slots flags: slots a resumed run already journalled,
                                  counted as had and never journalled again; NULL: none */
+    const char *log_dir;      /* a slot's output log (common/trial-log.h) is stored as
+                                 <log_dir>/<slot>.log before its result is journalled;
+                                 made on the first log, its parent too; NULL: not read */
 };
 
 struct xl_collector_ops {

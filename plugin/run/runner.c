@@ -408,7 +408,9 @@ static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
     json_object_put(po);
     po = NULL;
     {
+        xl_autofree char *log_dir = xl_asprintf("%s/logs/%s", rn->run->dir, j->name);
         struct xl_collect_domain d = {
+            .log_dir = log_dir,
             .domid = a->domid,
             .arm = j->arm->name,
             .job = j->name,

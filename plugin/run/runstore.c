@@ -14,6 +14,7 @@
 #include "json-util.h"
 #include "plan.h"
 #include "result.h"
+#include "trial-log.h"
 #include "xl-util.h"
 
 void xl_run_init(struct xl_run *r)
@@ -344,6 +345,16 @@ static void results_cb(void *opaque, json_object *ev)
     /* Which clone ran it is ours to say, whatever the guest wrote. */
     res.replica = j ? j->replica : 0;
     res.replica_trial = j ? res.trial : 0;
+    /* The log the collector stored for this slot, if it did. */
+    res.log[0] = '\0';
+    if (j) {
+        xl_autofree char *rel = xl_asprintf("logs/%s/%lld.log", j->name, (long long)slot);
+        xl_autofree char *abs = xl_asprintf("%s/%s", ctx->r->dir, rel);
+        struct stat st;
+
+        if (xl_log_path_ok(rel) && strlen(rel) < sizeof(res.log) && lstat(abs, &st) == 0 && S_ISREG(st.st_mode))
+            snprintf(res.log, sizeof(res.log), "%s", rel);
+    }
     res.trial = (unsigned)trial;
     copy = xl_result_to_json(&res);
     json_object_array_add(ctx->list, copy);

@@ -6,6 +6,8 @@
  *   'r' result JSON      'p' plan JSON
  *   's' a store: lines NAME=VALUE, NAME "" for the key itself, "chunks" or a
  *       chunk number; read as result slot 3 of arm "vm1", max_trials 2.
+ *   'l' a trial log document (xl_log_doc_parse), and the input as a log
+ *       path (xl_log_path_ok).
  * Built as a libFuzzer target with -Dfuzz=true (clang), and with
  * fuzz-replay.c as a plain program that replays the corpus. */
 #include <stdint.h>
@@ -16,6 +18,7 @@
 #include "json-util.h"
 #include "plan.h"
 #include "result.h"
+#include "trial-log.h"
 #include "xl-util.h"
 #include "xs-layout.h"
 
@@ -112,6 +115,34 @@ static void fuzz_result(const char *text, size_t size)
     xl_result_dispose(&r);
 }
 
+static void fuzz_log(const char *text, size_t size)
+{
+    char *got = NULL, *path = xl_strndup(text, size);
+    size_t i, n;
+
+    (void)xl_log_path_ok(path);
+    free(path);
+    if (xl_log_doc_parse(text, size, "log", &got) == XL_OK) {
+        n = strlen(got);
+        /* What dom0 stores is printable lines, bounded. */
+        if (n > XL_LOG_MAX_BYTES + XL_LOG_MARK_MAX)
+            __builtin_trap();
+        for (i = 0; i < n; i++)
+            if (!(got[i] == '\n' || got[i] == '\t' || (got[i] >= 0x20 && got[i] < 0x7f)))
+                __builtin_trap();
+        /* And a guest writing it again gets the same text through. */
+        if (n <= XL_LOG_MAX_BYTES) {
+            char *doc = xl_log_doc_format(got, XL_LOG_DOC_MAX_BYTES), *again = NULL;
+
+            if (!doc || xl_log_doc_parse(doc, strlen(doc), "again", &again) != XL_OK || strcmp(again, got) != 0)
+                __builtin_trap();
+            free(again);
+            free(doc);
+        }
+    }
+    free(got);
+}
+
 static void fuzz_plan(const char *text, size_t size)
 {
     json_object *obj = NULL;
@@ -132,12 +163,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data + 1;
 
-    if (size < 1 || size > 70000)
+    if (size < 1 || size > 2 * XL_LOG_DOC_MAX_BYTES)
         return 0;
     switch (data[0]) {
     case 'r': fuzz_result(text, size - 1); break;
     case 'p': fuzz_plan(text, size - 1); break;
     case 's': fuzz_store(text, size - 1); break;
+    case 'l': fuzz_log(text, size - 1); break;
     default: break;
     }
     return 0;

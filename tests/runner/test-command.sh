@@ -27,6 +27,8 @@ cat > "$T/fleet.json" <<'J'
     { "id": "command", "name": "gone", "argv": ["xenlab-no-such-program"],
       "metrics": [ { "name": "time", "how": "time" } ] },
     { "id": "command", "name": "slow", "argv": ["sleep", "30"], "timeout_s": 1,
+      "metrics": [ { "name": "time", "how": "time" } ] },
+    { "id": "command", "name": "big", "argv": ["sh", "-c", "head -c 10000000 /dev/urandom; echo; echo the end"],
       "metrics": [ { "name": "time", "how": "time" } ] }
   ],
   "arms": [ { "name": "t1", "vcpus": 1, "memory": "256MiB", "replicas": 2 } ] }
@@ -79,6 +81,29 @@ check "labels and units come from the spec" \
     'all(r["label"] == "work rate" and r["unit"] == "files/s" for r in v("work-rate")) and v("flaky-pass")[0]["unit"] == "pass"'
 check "results.json names each result's replica and that replica's own trial" \
     'sorted((r["replica"], r["replica_trial"]) for r in v("flaky-pass") if r["value"] == 0) == [(1, 2), (2, 2)]'
+# Output logs: each trial's output lands in the run directory and
+# results.json names it; 11 items x 3 trials = 33 slots leave each log
+# (400 / 33 - 2) * 960 = 9600 bytes of document (trial-log.h).
+python3 - "$R" <<'PY'
+import json, os, sys
+R = sys.argv[1]
+rs = json.load(open(R + "/results.json"))["results"]
+def log(r): return open(os.path.join(R, r["log"]), "rb").read()
+work = [r for r in rs if r["variant"] == "work-rate"]
+big = [r for r in rs if r["variant"] == "big-time"]
+ok = (all("log" in r and r["log"].startswith("logs/xl-") for r in rs if r["variant"] != "gone-time")
+      and all(b"starting\nrate: 42.5 files/s" in log(r) and b"--- stderr: " in log(r) and b"rate: 50 files/s" in log(r)
+              for r in work)
+      and len(big) == 6
+      and all(len(log(r)) <= 9600 and b"bytes cut]" in log(r) and b"the end\n--- stderr: " in log(r)
+              and all(c in b"\n\t" or 0x20 <= c < 0x7f for c in log(r)) for r in big))
+if not ok:
+    print("# " + json.dumps([r.get("log") for r in rs])[:600])
+    for r in big[:1]:
+        print("# big log: %d bytes, head %r, tail %r" % (len(log(r)), log(r)[:80], log(r)[-40:]))
+sys.exit(0 if ok else 1)
+PY
+ok $? "each trial's output is a log in the run directory: both streams, 10 MB of binary cut to its share, printable"
 "$X" report "$id" > "$T/report.md" 2>&1
 grep -q "work rate" "$T/report.md" && grep -q "flaky pass" "$T/report.md"
 ok $? "xenlab report shows the command rows"
@@ -93,6 +118,14 @@ sys.exit(0 if t["flaky"] and t["runs"] == 6 and t["passed"] == 4 and fails == [(
          and all(r["exit_code"] == 1 for r in t["results"] if r["outcome"] == "fail") else 1)
 PY
 ok $? "report --format json lists each run with its replica, trial, outcome and exit code"
+python3 - "$T/report.json" "$R" <<'PY'
+import json, os, sys
+t = [x for x in json.load(open(sys.argv[1]))["tests"] if x["variant"] == "flaky-pass"][0]
+sys.exit(0 if all(r["log"].startswith(sys.argv[2] + "/logs/xl-") and os.path.isfile(r["log"]) for r in t["results"]) else 1)
+PY
+ok $? "... and the path of each run's log"
+[ "$(grep -c '^- flaky pass on t1, replica [12] trial 2: `.*/logs/xl-.*\.log`$' "$T/report.md")" = 2 ]
+ok $? "the markdown report lists the logs of the two failed runs"
 "$X" report "$id" --format junit --output "$T/junit.xml" 2> "$T/err"
 python3 - "$T/junit.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -101,12 +134,13 @@ suite = root.find("testsuite")
 cases = suite.findall("testcase")
 fails = [c for c in cases if c.find("failure") is not None]
 errs = [c for c in cases if c.find("error") is not None]
-ok = (root.tag == "testsuites" and suite.get("name") == "xenlab.t1" and suite.get("tests") == "15"
-      and suite.get("failures") == "2" and suite.get("errors") == "4" and len(cases) == 15
+ok = (root.tag == "testsuites" and suite.get("name") == "xenlab.t1" and suite.get("tests") == "16"
+      and suite.get("failures") == "2" and suite.get("errors") == "4" and len(cases) == 16
       and sorted(c.get("classname") for c in fails) == ["xenlab.t1.replica1", "xenlab.t1.replica2"]
       and all(c.get("name") == "flaky pass (flaky-pass) trial 2" and c.find("failure").get("message") == "exit status 1"
               for c in fails)
-      and any("no match in stdout" in c.find("error").get("message") for c in errs))
+      and any("no match in stdout" in c.find("error").get("message") for c in errs)
+      and all((c.findtext("system-out") or "").startswith("--- stdout: last ") for c in fails))
 if not ok:
     print("# " + open(sys.argv[1]).read()[:1500].replace("\n", "\n# "))
 sys.exit(0 if ok else 1)

@@ -1,11 +1,14 @@
 /* The dom0 collector against hostile guests, on the real xenstored. The test
  * plays the guests: domain 9 misbehaves in every way we could think of,
  * domain 10 behaves and must be collected in full regardless; domain 11's
- * home vanishes mid-run; domain 12 never answers and times out.
+ * home vanishes mid-run; domain 12 never answers and times out; 13 and 14
+ * relabel rows; 15 sends output logs, good and bad.
  * (Socket clients are all privileged here: guest permission enforcement is
  * verified on the Xen testbed.) */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xenstore.h>
@@ -55,6 +58,25 @@ static void guest_commit(struct xs_handle *h, unsigned domid, const char *key, c
             snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab/%s", domid, key);
             xs_write(h, t, path, val, (unsigned)strlen(val));
         }
+        snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab/updated", domid);
+        snprintf(num, sizeof(num), "%u", seq);
+        xs_write(h, t, path, num, (unsigned)strlen(num));
+    } while (!xs_transaction_end(h, t, false));
+}
+
+/* A result and its log (common/trial-log.h) in one transaction. */
+static void guest_commit_log(struct xs_handle *h, unsigned domid, unsigned slot, const char *val, const char *log,
+                             unsigned seq)
+{
+    char path[256], num[16];
+    xs_transaction_t t;
+
+    do {
+        t = xs_transaction_start(h);
+        snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab/result/%u", domid, slot);
+        xs_write(h, t, path, val, (unsigned)strlen(val));
+        snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab-log/%u", domid, slot);
+        xs_write(h, t, path, log, (unsigned)strlen(log));
         snprintf(path, sizeof(path), "/local/domain/%u/data/xenlab/updated", domid);
         snprintf(num, sizeof(num), "%u", seq);
         xs_write(h, t, path, num, (unsigned)strlen(num));
@@ -168,6 +190,24 @@ static int guests(void)
         seq = guest_rewrites(h, 14, from, to, seq);
     }
     guest_commit(h, 14, "state", "done", seq++);
+
+    /* domain 15: logs beside its results: good, not JSON, one node over the
+     * chunk size, and a good one where a symlink waits in the log dir */
+    xsd_put(h, "/local/domain/15/data/xenlab/state", "running");
+    {
+        char huge[2001];
+        const char *logs[SLOTS] = { "{\"xenlab\":\"log/1\",\"text\":\"line one\\nline two\\n\"}", "not json", huge,
+                                    "{\"xenlab\":\"log/1\",\"text\":\"x\"}" };
+
+        memset(huge, 'a', sizeof(huge) - 1);
+        huge[sizeof(huge) - 1] = '\0';
+        for (i = 0; i < SLOTS; i++) {
+            val = result_text("vm15", i % 2 + 1);
+            guest_commit_log(h, 15, i, val, logs[i], seq++);
+            free(val);
+        }
+    }
+    guest_commit(h, 15, "state", "done", seq++);
     xs_close(h);
     return 0;
 }
@@ -243,7 +283,7 @@ int main(int argc, char **argv)
         /* The toolstack creates each home before the guest runs. */
         struct xs_handle *h = xs_open(0);
 
-        for (d = 9; d <= 14; d++) {
+        for (d = 9; d <= 15; d++) {
             char home[64];
 
             snprintf(home, sizeof(home), "/local/domain/%u", d);
@@ -257,13 +297,27 @@ int main(int argc, char **argv)
         plan.items[plan.nr_items].kind = XL_BENCH_NQUEENS;
         plan.items[plan.nr_items].n = 6;
     }
-    for (d = 9; d <= 14; d++) {
+    for (d = 9; d <= 15; d++) {
         char arm[8];
-        struct xl_collect_domain cd = { .domid = d, .arm = arm, .nr_slots = SLOTS, .max_trials = 2,
+        char log_dir[600];
+        struct xl_collect_domain cd = { .domid = d, .arm = arm, .nr_slots = SLOTS, .max_trials = 2, .log_dir = log_dir,
                                         .timeout_s = d == 12 ? 2 : 30, .job = d == 13 ? "xl-r-vm13-1" : NULL,
                                         .plan = d >= 13 ? &plan : NULL };
 
         snprintf(arm, sizeof(arm), "vm%u", d);
+        snprintf(log_dir, sizeof(log_dir), "%s/logs/job%u", x.dir, d);
+        if (d == 15) {
+            char victim[600], link[700];
+
+            snprintf(victim, sizeof(victim), "%s/victim", x.dir);
+            xl_write_file_atomic(victim, "keep", 4);
+            snprintf(link, sizeof(link), "%s/logs", x.dir);
+            mkdir(link, 0755);
+            mkdir(log_dir, 0755);
+            snprintf(link, sizeof(link), "%s/3.log", log_dir);
+            if (symlink(victim, link) < 0)
+                tap_ok(0, "plant a symlink: %s", strerror(errno));
+        }
         r = xl_collector_add(c, &cd);      /* TAP_EQ_INT evaluates twice */
         TAP_EQ_INT(r, XL_OK, "watch a domain");
     }
@@ -319,7 +373,31 @@ int main(int argc, char **argv)
            "a result claiming another variant is rejected");
     tap_ok(journal_has(journal, "\"event\":\"result\"", "\"job\":\"xl-r-vm13-1\"", "\"slot\":0"),
            "the collector journals the job with each result");
-    for (d = 9; d <= 14; d++)
+    TAP_EQ_INT(seen.results[15], SLOTS, "domain 15: every result counts, whatever its log");
+    {
+        char path[700], *text = NULL;
+        size_t len = 0;
+        struct stat st;
+
+        snprintf(path, sizeof(path), "%s/logs/job15/0.log", x.dir);
+        tap_ok(xl_read_file(path, 4096, &text, &len) == XL_OK && strcmp(text, "line one\nline two\n") == 0,
+               "a good log is stored as logs/<job>/<slot>.log");
+        free(text);
+        snprintf(path, sizeof(path), "%s/logs/job15/1.log", x.dir);
+        tap_ok(access(path, F_OK) != 0 && journal_has(journal, "\"domain\":15,", "\"slot\":1", "log: "),
+               "a log that is not JSON is not stored, and said as invalid");
+        snprintf(path, sizeof(path), "%s/logs/job15/2.log", x.dir);
+        tap_ok(access(path, F_OK) != 0 && journal_has(journal, "\"domain\":15,", "\"slot\":2", "log: "),
+               "an oversized node is not stored, and said as invalid");
+        snprintf(path, sizeof(path), "%s/logs/job15/3.log", x.dir);
+        tap_ok(lstat(path, &st) == 0 && S_ISREG(st.st_mode), "a symlink in the log dir is replaced, not followed");
+        snprintf(path, sizeof(path), "%s/victim", x.dir);
+        tap_ok(xl_read_file(path, 64, &text, &len) == XL_OK && strcmp(text, "keep") == 0, "... its target intact");
+        free(text);
+        snprintf(path, sizeof(path), "%s/logs/job10", x.dir);
+        tap_ok(access(path, F_OK) != 0, "a domain without logs gets no log dir");
+    }
+    for (d = 9; d <= 15; d++)
         TAP_EQ_INT(seen.finished[d], 1, "each domain finishes once");
 out:
     xl_plan_dispose(&plan);
