@@ -8,7 +8,7 @@
 #include "text.h"
 #include "xl-util.h"
 
-static const char *const how_names[] = { "time", "exit", "regex", "json" };
+static const char *const how_names[] = { "time", "exit", "regex", "json", "pts" };
 static const char *const from_names[] = { "stdout", "stderr", "file" };
 
 void xl_command_spec_init(struct xl_command_spec *c)
@@ -38,6 +38,8 @@ void xl_command_spec_dispose(struct xl_command_spec *c)
     free(c->metric.file);
     free(c->metric.pattern);
     free(c->metric.pointer);
+    free(c->metric.pts_result);
+    free(c->metric.pts_description);
     memset(c, 0, sizeof(*c));
 }
 
@@ -54,6 +56,8 @@ void xl_command_spec_copy(struct xl_command_spec *dst, const struct xl_command_s
     dst->metric.file = dup_or_null(src->metric.file);
     dst->metric.pattern = dup_or_null(src->metric.pattern);
     dst->metric.pointer = dup_or_null(src->metric.pointer);
+    dst->metric.pts_result = dup_or_null(src->metric.pts_result);
+    dst->metric.pts_description = dup_or_null(src->metric.pts_description);
 }
 
 
@@ -231,10 +235,44 @@ static bool relative_below(const char *p)
     return true;
 }
 
+/* pts: a Phoronix Test Suite composite.xml the command wrote, relative to
+ * its cwd; the result PTS identified as `result` (and `description`). */
+static int parse_pts(json_object *obj, const char *path, struct xl_metric *m)
+{
+    static const char *const not_pts[] = { "pattern", "group", "match", "pointer", NULL };
+    size_t i;
+    int rc;
+
+    for (i = 0; not_pts[i]; i++) {
+        if (json_object_object_get_ex(obj, not_pts[i], NULL)) {
+            xl_autofree char *kpath = xl_json_path_key(path, not_pts[i]);
+
+            return xl_error(XL_ERR_INVAL, "%s: not used by \"how\": \"pts\" (it reads \"file\")", kpath);
+        }
+    }
+    if (m->from != XL_METRIC_FILE && json_object_object_get_ex(obj, "from", NULL)) {
+        xl_autofree char *kpath = xl_json_path_key(path, "from");
+
+        return xl_error(XL_ERR_INVAL, "%s: a pts metric reads a file", kpath);
+    }
+    m->from = XL_METRIC_FILE;
+    rc = get_text(obj, path, "file", true, 1024, &m->file);
+    if (!rc && !relative_below(m->file)) {
+        xl_autofree char *kpath = xl_json_path_key(path, "file");
+
+        rc = xl_error(XL_ERR_INVAL, "%s: must be a path relative to the command's cwd, without \"..\"", kpath);
+    }
+    if (!rc)
+        rc = get_text(obj, path, "result", true, XL_COMMAND_MAX_PTS_TEXT, &m->pts_result);
+    if (!rc)
+        rc = get_text(obj, path, "description", false, XL_COMMAND_MAX_PTS_TEXT, &m->pts_description);
+    return rc;
+}
+
 static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
 {
     static const char *const keys[] = { "name", "how", "label", "unit", "better", "from", "file", "pattern",
-                                        "group", "match", "pointer", NULL };
+                                        "group", "match", "pointer", "result", "description", NULL };
     static const char *const better_names[] = { "lower", "higher" };
     static const char *const match_names[] = { "first", "last" };
     int how = -1, from = XL_METRIC_STDOUT, better = -1, match = 0, rc;
@@ -249,7 +287,7 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
     if (!rc)
         rc = xl_json_get_string(obj, path, "how", true, 16, &s);
     if (!rc)
-        rc = parse_enum(obj, path, "how", how_names, XL_ARRAY_SIZE(how_names), "time, exit, regex, json", &how);
+        rc = parse_enum(obj, path, "how", how_names, XL_ARRAY_SIZE(how_names), "time, exit, regex, json, pts", &how);
     if (!rc)
         rc = parse_enum(obj, path, "from", from_names, XL_ARRAY_SIZE(from_names), "stdout, stderr, file", &from);
     if (!rc)
@@ -271,7 +309,8 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
     switch (m->how) {
     case XL_METRIC_TIME:
     case XL_METRIC_EXIT: {
-        static const char *const only[] = { "from", "file", "pattern", "group", "match", "pointer", NULL };
+        static const char *const only[] = { "from", "file", "pattern", "group", "match", "pointer", "result",
+                                            "description", NULL };
         size_t i;
 
         for (i = 0; only[i]; i++) {
@@ -293,6 +332,7 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
     }
     case XL_METRIC_REGEX:
     case XL_METRIC_JSON:
+    case XL_METRIC_PTS:
         if (!s || better < 0) {
             xl_autofree char *kpath = xl_json_path_key(path, !s ? "unit" : "better");
 
@@ -300,6 +340,14 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
         }
         m->lower_is_better = better == 0;
         break;
+    }
+    if (m->how == XL_METRIC_PTS)
+        return parse_pts(obj, path, m);
+    if (json_object_object_get_ex(obj, "result", NULL) || json_object_object_get_ex(obj, "description", NULL)) {
+        xl_autofree char *kpath = xl_json_path_key(path, json_object_object_get_ex(obj, "result", NULL)
+                                                             ? "result" : "description");
+
+        return xl_error(XL_ERR_INVAL, "%s: only with \"how\": \"pts\"", kpath);
     }
     if (m->how == XL_METRIC_REGEX) {
         regex_t re;
@@ -455,7 +503,7 @@ void xl_command_spec_to_json(const struct xl_command_spec *c, json_object *item)
     xl_json_add(mo, "how", xl_json_str(how_names[m->how]));
     if (m->label[0])
         xl_json_add(mo, "label", xl_json_str(m->label));
-    if (m->how == XL_METRIC_REGEX || m->how == XL_METRIC_JSON) {
+    if (m->how == XL_METRIC_REGEX || m->how == XL_METRIC_JSON || m->how == XL_METRIC_PTS) {
         xl_json_add(mo, "unit", xl_json_str(m->unit));
         xl_json_add(mo, "better", xl_json_str(m->lower_is_better ? "lower" : "higher"));
         xl_json_add(mo, "from", xl_json_str(from_names[m->from]));
@@ -469,6 +517,12 @@ void xl_command_spec_to_json(const struct xl_command_spec *c, json_object *item)
         xl_json_add(mo, "pointer", xl_json_str(m->pointer));
         if (m->file)
             xl_json_add(mo, "file", xl_json_str(m->file));
+    }
+    if (m->how == XL_METRIC_PTS) {
+        xl_json_add(mo, "file", xl_json_str(m->file));
+        xl_json_add(mo, "result", xl_json_str(m->pts_result));
+        if (m->pts_description)
+            xl_json_add(mo, "description", xl_json_str(m->pts_description));
     }
     xl_json_add(item, "metric", mo);
 }

@@ -35,8 +35,9 @@
 #define XL_COMMAND_MAX_TOTAL_BYTES 16384   /* argv + env + cwd: a plan item must stay small */
 #define XL_COMMAND_MAX_PATTERN 512
 #define XL_COMMAND_MAX_TIMEOUT_S 86400
+#define XL_COMMAND_MAX_PTS_TEXT 256
 
-enum xl_metric_how { XL_METRIC_TIME, XL_METRIC_EXIT, XL_METRIC_REGEX, XL_METRIC_JSON };
+enum xl_metric_how { XL_METRIC_TIME, XL_METRIC_EXIT, XL_METRIC_REGEX, XL_METRIC_JSON, XL_METRIC_PTS };
 enum xl_metric_from { XL_METRIC_STDOUT, XL_METRIC_STDERR, XL_METRIC_FILE };
 
 struct xl_metric {
@@ -51,6 +52,8 @@ struct xl_metric {
     unsigned group;          /* regex capture group, 0..9 */
     bool last;               /* regex: the last match, not the first */
     char *pointer;           /* json pointer, "" is the whole document */
+    char *pts_result;        /* pts: the <Result>'s <Identifier> in the composite.xml file */
+    char *pts_description;   /* pts: and its <Description>, to tell apart results of one test; NULL any */
 };
 
 struct xl_command_spec {

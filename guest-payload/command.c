@@ -17,6 +17,7 @@
 #include "json-util.h"
 #include "text.h"
 #include "xl-spawn.h"
+#include "pts-read.h"
 #include "trial-log.h"
 #include "xl-util.h"
 
@@ -246,6 +247,42 @@ static int metric_json(const struct xl_metric *m, const char *cwd, const struct 
     return rc;
 }
 
+/* pts: the result PTS wrote into its composite.xml, with PTS's own
+ * identifier, description, unit and trials in the details. */
+static int metric_pts(const struct xl_metric *m, const char *cwd, struct xl_result *r)
+{
+    xl_autofree char *file = xl_asprintf("%s/%s", cwd, m->file);
+    xl_autofree char *text = NULL;
+    struct xl_pts_value v;
+    size_t len = 0;
+    int rc;
+
+    rc = xl_read_file(file, XL_PTS_FILE_MAX, &text, &len);
+    if (!rc)
+        rc = xl_pts_find(text, len, m->file, m->pts_result, m->pts_description, &v);
+    if (rc) {
+        xl_autofree char *why = xl_text_sanitise_dup(xl_error_message());
+
+        xl_result_set_error(r, "metric %s: %s", m->name, why);
+        return XL_ERR_FAIL;
+    }
+    /* PTS says which way is better; a spec that says otherwise is wrong. */
+    if ((strcmp(v.proportion, "LIB") == 0 && !m->lower_is_better) ||
+        (strcmp(v.proportion, "HIB") == 0 && m->lower_is_better)) {
+        xl_result_set_error(r, "metric %s: %s says %s is better (%s), the spec says %s", m->name, m->file,
+                            m->lower_is_better ? "higher" : "lower", v.proportion,
+                            m->lower_is_better ? "lower" : "higher");
+        return XL_ERR_FAIL;
+    }
+    r->value = v.value;
+    xl_json_add(r->details, "pts_identifier", xl_json_str(m->pts_result));
+    xl_json_add(r->details, "pts_title", xl_json_str(v.title));
+    xl_json_add(r->details, "pts_description", xl_json_str(v.description));
+    xl_json_add(r->details, "pts_scale", xl_json_str(v.scale));
+    xl_json_add(r->details, "pts_raw", xl_json_str(v.raw));
+    return XL_OK;
+}
+
 /* The worker's environment, then the spec's variables over it, then what
  * the trial is. */
 static char **command_env(const struct xl_command_spec *c, unsigned trial)
@@ -428,6 +465,9 @@ void xl_bench_command(const struct xl_bench_params *p, struct xl_result *r)
         break;
     case XL_METRIC_JSON:
         metric_json(m, cwd, &run.out, r);
+        break;
+    case XL_METRIC_PTS:
+        metric_pts(m, cwd, r);
         break;
     }
     if (r->ok && r->value < 0)
