@@ -32,7 +32,8 @@ int main(void)
     TAP_EQ_STR(doc, "{\"xenlab\":\"log/1\",\"text\":\"line 1\\nline \\\"2\\\"\\n\"}", "a short log as it is");
     text = parse(doc, &rc);
     TAP_EQ_INT(rc, 0, "... read back");
-    TAP_EQ_STR(text, "line 1\nline \"2\"\n", "... the same text");
+    /* Multi-line: compared, not printed (TAP has one line per result). */
+    tap_ok(text && strcmp(text, "line 1\nline \"2\"\n") == 0, "... the same text");
     free(text);
     free(doc);
 
