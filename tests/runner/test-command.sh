@@ -146,6 +146,12 @@ if not ok:
 sys.exit(0 if ok else 1)
 PY
 ok $? "report --format junit: a suite per arm, a case per test run, the two failures on their replicas ($(head -c 200 "$T/err"))"
+if command -v xmllint > /dev/null; then
+    xmllint --noout "$T/junit.xml" 2> "$T/xmllint.err"
+    ok $? "xmllint reads the JUnit file as well-formed XML ($(head -c 200 "$T/xmllint.err"))"
+else
+    skip "xmllint is not installed (scripts/install-deps --test installs libxml2-utils)"
+fi
 [ -z "$(ls -A "$T/clones")" ]; ok $? "no clone left behind"
 [ $failed = 0 ] || { diag "$T/run.out"; diag "$T/launcher.log"; }
 tap_done
