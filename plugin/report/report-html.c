@@ -241,6 +241,55 @@ static void write_flags(const struct xl_report *rep, const char *num, const char
     fputs("</ul>\n", out);
 }
 
+/* The test-fleet view, as the markdown report has it, with a link to the
+ * log of each run that did not pass. */
+static void write_tests(const struct xl_report *rep, FILE *out)
+{
+    size_t i, a, k;
+
+    if (!xl_report_has_tests(rep))
+        return;
+    fputs("<h2>Tests</h2>\n<table>\n<tr><th>test</th><th>arm</th><th>runs</th><th>passed</th><th>failed</th>"
+          "<th>no verdict</th><th>outcome</th><th>runs that did not pass</th></tr>\n", out);
+    for (i = 0; i < rep->nr_rows; i++) {
+        const struct xl_report_row *row = &rep->rows[i];
+
+        for (a = 0; a < rep->nr_arms && row->is_test; a++) {
+            const struct xl_report_cell *c = &row->cells[a];
+            struct xl_test_summary t;
+            bool first = true;
+
+            if (!c->nr_runs)
+                continue;
+            xl_report_test_summary(c, &t);
+            fputs("<tr><td>", out);
+            html_text(out, row->label);
+            fputs("</td><td>", out);
+            html_text(out, rep->arms[a]);
+            fprintf(out, "</td><td>%u</td><td>%u</td><td>%u</td><td>%u</td><td>%s</td><td>", t.runs, t.passed,
+                    t.failed, t.not_run,
+                    t.flaky ? "<b>flaky</b>" : t.failed ? "<b>fail</b>" : t.passed ? "pass" : "no verdict");
+            for (k = 0; k < c->nr_runs; k++) {
+                const struct xl_report_test_run *tr = &c->runs[k];
+                xl_autofree char *log = NULL;
+
+                if (tr->passed)
+                    continue;
+                fprintf(out, "%sreplica %u trial %u", first ? "" : ", ", tr->replica, tr->trial);
+                first = false;
+                log = xl_report_log_path(rep, tr);
+                if (log) {
+                    fputs(" (<a href=\"", out);
+                    html_text(out, log);
+                    fputs("\">log</a>)", out);
+                }
+            }
+            fputs("</td></tr>\n", out);
+        }
+    }
+    fputs("</table>\n", out);
+}
+
 int xl_report_write_html(const struct xl_report *rep, const char *num, const char *den, FILE *out)
 {
     const char *title = rep->title[0] ? rep->title : "xenlab report";
@@ -268,6 +317,7 @@ int xl_report_write_html(const struct xl_report *rep, const char *num, const cha
     for (i = 0; i < rep->nr_rows; i++)
         write_chart(rep, &rep->rows[i], out);
     fputs("</div>\n", out);
+    write_tests(rep, out);
     write_env(rep, out);
     fputs("</body>\n</html>\n", out);
     return XL_OK;

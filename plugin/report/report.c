@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -416,14 +417,16 @@ int xl_report_load(struct xl_report *rep, const char *path)
 
     if (stat(path, &st) < 0)
         return xl_error_errno(XL_ERR_NOTFOUND, errno, "%s", path);
-    /* Logs are named relative to the run directory results.json is in. */
+    /* Logs are named relative to the run directory results.json is in;
+     * the reports give them as absolute paths, valid wherever they go. */
     free(rep->dir);
-    if (S_ISDIR(st.st_mode)) {
-        rep->dir = xl_strdup(path);
-    } else {
+    {
         const char *slash = strrchr(path, '/');
+        xl_autofree char *dir = S_ISDIR(st.st_mode) ? xl_strdup(path)
+                                : slash ? xl_strndup(path, (size_t)(slash - path ? slash - path : 1))
+                                        : xl_strdup(".");
 
-        rep->dir = slash ? xl_strndup(path, (size_t)(slash - path ? slash - path : 1)) : xl_strdup(".");
+        rep->dir = realpath(dir, NULL);
     }
     return S_ISDIR(st.st_mode) ? load_dir(rep, path) : load_file(rep, path);
 }

@@ -126,6 +126,10 @@ PY
 ok $? "... and the path of each run's log"
 [ "$(grep -c '^- flaky pass on t1, replica [12] trial 2: `.*/logs/xl-.*\.log`$' "$T/report.md")" = 2 ]
 ok $? "the markdown report lists the logs of the two failed runs"
+"$X" report "$id" --format html --output "$T/report.html" 2> "$T/err"
+[ "$(grep -o 'replica [12] trial 2 (<a href="/[^"]*/logs/xl-[^"]*\.log">log</a>)' "$T/report.html" | wc -l)" = 2 ] &&
+    grep -q '<h2>Tests</h2>' "$T/report.html"
+ok $? "the HTML report has the tests table, linking the two failed runs' logs by absolute path"
 "$X" report "$id" --format junit --output "$T/junit.xml" 2> "$T/err"
 python3 - "$T/junit.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
