@@ -34,6 +34,7 @@ void xl_command_spec_dispose(struct xl_command_spec *c)
     xl_argv_free(c->setup);
     xl_argv_free(c->cleanup);
     xl_argv_free(c->env);
+    xl_argv_free(c->inputs);
     free(c->cwd);
     free(c->metric.file);
     free(c->metric.pattern);
@@ -52,6 +53,7 @@ void xl_command_spec_copy(struct xl_command_spec *dst, const struct xl_command_s
     dst->setup = src->setup ? dup_strv(src->setup, src->nr_setup) : NULL;
     dst->cleanup = src->cleanup ? dup_strv(src->cleanup, src->nr_cleanup) : NULL;
     dst->env = dup_strv(src->env, src->nr_env);
+    dst->inputs = src->inputs ? dup_strv(src->inputs, src->nr_inputs) : NULL;
     dst->cwd = dup_or_null(src->cwd);
     dst->metric.file = dup_or_null(src->metric.file);
     dst->metric.pattern = dup_or_null(src->metric.pattern);
@@ -417,9 +419,55 @@ static int parse_metric(json_object *obj, const char *path, struct xl_metric *m)
     return XL_OK;
 }
 
+const char *xl_command_input_name(const char *input)
+{
+    return strrchr(input, '/') + 1;
+}
+
+/* inputs: absolute dom0 paths without "..", whose basenames are unique
+ * plain names (each becomes $XENLAB_INPUTS/<basename>). What they are on
+ * dom0 is checked where they are copied (xl_payload_inputs_check). */
+static int parse_inputs(json_object *obj, const char *path, struct xl_command_spec *c, size_t *total)
+{
+    xl_autofree char *kpath = xl_json_path_key(path, "inputs");
+    json_object *arr = NULL;
+    size_t i, j;
+    int rc = xl_json_get_array(obj, path, "inputs", false, XL_COMMAND_MAX_INPUTS, &arr);
+
+    if (rc || !arr)
+        return rc;
+    if (json_object_array_length(arr) == 0)
+        return xl_error(XL_ERR_INVAL, "%s: must list 1 to %d paths", kpath, XL_COMMAND_MAX_INPUTS);
+    c->inputs = xl_calloc(json_object_array_length(arr) + 1, sizeof(char *));
+    for (i = 0; i < json_object_array_length(arr); i++) {
+        xl_autofree char *ipath = xl_json_path_index(kpath, i);
+        const char *in = NULL, *base;
+
+        rc = xl_json_as_string(json_object_array_get_idx(arr, i), ipath, 1024, &in);
+        if (rc)
+            return rc;
+        if (!xl_str_is_printable(in, 1024))
+            return xl_error(XL_ERR_INVAL, "%s: must be printable ASCII", ipath);
+        c->inputs[c->nr_inputs++] = xl_strdup(in);
+        *total += strlen(in) + 1;
+        if (in[0] != '/' || strlen(in) > 1024 || !relative_below(in + 1) || in[strlen(in) - 1] == '/')
+            return xl_error(XL_ERR_INVAL, "%s: must be an absolute dom0 path without \"..\" or a trailing '/'",
+                            ipath);
+        base = xl_command_input_name(in);
+        if (!*base || strcmp(base, ".") == 0 || strlen(base) > 255)
+            return xl_error(XL_ERR_INVAL, "%s: must end in a file or directory name", ipath);
+        for (j = 0; j < i; j++)
+            if (strcmp(xl_command_input_name(c->inputs[j]), base) == 0)
+                return xl_error(XL_ERR_INVAL, "%s: another input is also named \"%s\" in $XENLAB_INPUTS", ipath,
+                                base);
+    }
+    return XL_OK;
+}
+
 int xl_command_spec_from_json(json_object *obj, const char *path, struct xl_command_spec *c)
 {
-    static const char *const keys[] = { "id", "name", "argv", "setup", "cleanup", "env", "cwd", "timeout_s", "metric", NULL };
+    static const char *const keys[] = { "id", "name", "argv", "setup", "cleanup", "env", "cwd", "timeout_s", "inputs",
+                                        "metric", NULL };
     xl_autofree char *mpath = xl_json_path_key(path, "metric");
     json_object *m = NULL;
     size_t total = 0;
@@ -446,6 +494,8 @@ int xl_command_spec_from_json(json_object *obj, const char *path, struct xl_comm
     }
     if (!rc)
         rc = xl_json_get_int(obj, path, "timeout_s", false, 1, XL_COMMAND_MAX_TIMEOUT_S, &timeout);
+    if (!rc)
+        rc = parse_inputs(obj, path, c, &total);
     if (!rc)
         rc = xl_json_get_object(obj, path, "metric", true, &m);
     if (!rc)
@@ -499,6 +549,8 @@ void xl_command_spec_to_json(const struct xl_command_spec *c, json_object *item)
         xl_json_add(item, "cwd", xl_json_str(c->cwd));
     if (c->timeout_s)
         xl_json_add(item, "timeout_s", json_object_new_int((int)c->timeout_s));
+    if (c->inputs)
+        xl_json_add(item, "inputs", strv_to_json(c->inputs, c->nr_inputs));
     xl_json_add(mo, "name", xl_json_str(m->name));
     xl_json_add(mo, "how", xl_json_str(how_names[m->how]));
     if (m->label[0])

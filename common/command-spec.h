@@ -36,6 +36,7 @@
 #define XL_COMMAND_MAX_PATTERN 512
 #define XL_COMMAND_MAX_TIMEOUT_S 86400
 #define XL_COMMAND_MAX_PTS_TEXT 256
+#define XL_COMMAND_MAX_INPUTS 16
 
 enum xl_metric_how { XL_METRIC_TIME, XL_METRIC_EXIT, XL_METRIC_REGEX, XL_METRIC_JSON, XL_METRIC_PTS };
 enum xl_metric_from { XL_METRIC_STDOUT, XL_METRIC_STDERR, XL_METRIC_FILE };
@@ -68,6 +69,11 @@ struct xl_command_spec {
     size_t nr_env;
     char *cwd;               /* absolute; NULL: the worker's work directory */
     unsigned timeout_s;      /* 0: the trial's timeout */
+    /* dom0 files and directories put on the payload disk, read-only in the
+     * guest under $XENLAB_INPUTS/<basename> (absolute dom0 paths; the
+     * basenames unique); NULL: none. */
+    char **inputs;
+    size_t nr_inputs;
     struct xl_metric metric;
 };
 
@@ -78,6 +84,8 @@ void xl_command_spec_copy(struct xl_command_spec *dst, const struct xl_command_s
 /* A plan item's fields (obj has "id":"command" and one "metric" object);
  * errors name `path`. Unknown fields are refused. */
 int xl_command_spec_from_json(json_object *obj, const char *path, struct xl_command_spec *c);
+/* The name an input has in $XENLAB_INPUTS: its basename. */
+const char *xl_command_input_name(const char *input);
 /* Adds the command's fields to a plan item object. */
 void xl_command_spec_to_json(const struct xl_command_spec *c, json_object *item);
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "grow-root.h"
+#include "inputs.h"
 #include "json-util.h"
 #include "oci-run.h"
 #include "plan-run.h"
@@ -29,7 +30,9 @@
 
 static const char usage_text[] =
     "usage: xenlab-guest-agent [--home /local/domain/ID] [--plan-file FILE]\n"
-    "                          [--worker PATH] [--workdir DIR] [--plan-timeout S]\n";
+    "                          [--worker PATH] [--workdir DIR] [--plan-timeout S]\n"
+    "                          [--payload DEV]   (the disk with the inputs; default: the one labelled\n"
+    "                                             xenlab-payload, mounted only for a plan with inputs)\n";
 
 struct agent {
     struct xs_handle *xs;
@@ -38,6 +41,7 @@ struct agent {
     size_t nr_slots;
     size_t done;
     unsigned long seq;
+    const char *payload_dev;  /* --payload; NULL: found by label */
 };
 
 struct txn {
@@ -240,6 +244,7 @@ static int run(struct agent *a, const char *plan_file, const char *worker, const
                double plan_timeout)
 {
     struct xl_plan_runner pr = { 0 };
+    char *mnt = NULL;
     xl_autofree char *found = NULL;
     int rc;
 
@@ -301,12 +306,20 @@ static int run(struct agent *a, const char *plan_file, const char *worker, const
         if (found && access(found, X_OK) == 0)
             worker = found;
     }
+    /* The inputs dom0 put on the payload disk, read-only, for the plan's
+     * commands; a plan that names some cannot run without them. */
+    if (xl_inputs_wanted(&a->plan)) {
+        rc = xl_inputs_mount(a->payload_dev, &a->plan, &mnt);
+        if (rc)
+            return fail(a, rc);
+    }
     pr.plan = &a->plan;
     pr.worker = worker ? worker : "xenlab-guest";
     pr.workdir = workdir;
     pr.emit = emit;
     pr.opaque = a;
     rc = xl_plan_run(&pr);
+    xl_inputs_unmount(mnt);
     if (rc)
         return fail(a, rc);
     rc = set_state(a, XL_XS_DONE, NULL);
@@ -337,6 +350,7 @@ int main(int argc, char **argv)
         { "worker", required_argument, NULL, 'w' },
         { "workdir", required_argument, NULL, 'd' },
         { "plan-timeout", required_argument, NULL, 't' },
+        { "payload", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'H' },
         { NULL, 0, NULL, 0 },
     };
@@ -360,6 +374,7 @@ int main(int argc, char **argv)
         case 'p': plan_file = optarg; break;
         case 'w': worker = optarg; break;
         case 'd': workdir = optarg; break;
+        case 'P': a.payload_dev = optarg; break;
         case 't':
             plan_timeout = strtod(optarg, &end);
             if (end == optarg || *end || plan_timeout < 0) {

@@ -14,6 +14,7 @@
 
 #include "bench-params.h"
 #include "ct-cgroup.h"
+#include "inputs.h"
 #include "oci-bundle.h"
 #include "self-path.h"
 #include "size.h"
@@ -269,6 +270,10 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
     push(&a, xl_asprintf("--env=XENLAB_CONTAINER=%s", engine));
     push(&a, xl_asprintf("--volume=%s:%s:ro", worker, XL_CT_WORKER));
     push(&a, xl_asprintf("--volume=%s", work));
+    if (xl_inputs_dir()) {
+        push(&a, xl_asprintf("--volume=%s:%s:ro", xl_inputs_dir(), xl_inputs_dir()));
+        push(&a, xl_asprintf("--env=XENLAB_INPUTS=%s", xl_inputs_dir()));
+    }
     push(&a, xl_asprintf("--workdir=%s", strchr(work, ':') + 1));
     if (c->image) {
         push(&a, xl_strdup(c->image));

@@ -65,6 +65,11 @@ static json_object *process_json(const struct xl_oci_params *p)
     json_object_array_add(env, xl_json_str("HOME=/root"));
     ctenv = xl_asprintf("XENLAB_CONTAINER=%s", p->runtime);
     json_object_array_add(env, xl_json_str(ctenv));
+    if (p->inputs) {
+        xl_autofree char *in = xl_asprintf("XENLAB_INPUTS=%s", p->inputs);
+
+        json_object_array_add(env, xl_json_str(in));
+    }
     xl_json_add(proc, "env", env);
     xl_json_add(proc, "cwd", xl_json_str(p->work_ct));
     for (s = cap_sets; *s; s++)
@@ -109,6 +114,8 @@ static json_object *mounts_json(const struct xl_oci_params *p)
         add_mount(m, *d, "bind", *d, ro_bind);
     add_mount(m, XL_CT_WORKER, "bind", p->worker_host, ro_bind);
     add_mount(m, p->work_ct, "bind", p->work_host, rw_bind);
+    if (p->inputs)
+        add_mount(m, p->inputs, "bind", p->inputs, ro_bind);
     return m;
 }
 

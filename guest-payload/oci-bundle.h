@@ -18,6 +18,7 @@ struct xl_oci_params {
     const char *worker_host;    /* bound read-only at XL_CT_WORKER */
     const char *work_host;      /* bound read-write at work_ct, the cwd */
     const char *work_ct;
+    const char *inputs;         /* $XENLAB_INPUTS: bound read-only at the same path, and set; NULL none */
     const char *root_path;      /* root.path: "rootfs" (in the bundle) or spec->rootfs */
     int cgroupns;               /* give the container its own cgroup namespace */
     /* With the host root: its top-level directories, each bound read-only

@@ -32,6 +32,7 @@
 
 #include "bench-params.h"
 #include "ct-cgroup.h"
+#include "inputs.h"
 #include "json-util.h"
 #include "oci-bundle.h"
 #include "self-path.h"
@@ -402,6 +403,7 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
     p.worker_host = worker;
     p.work_host = o->work_host;
     p.work_ct = work_ct;
+    p.inputs = xl_inputs_dir();
     /* As docker: a private cgroup namespace on v2 hosts, the host's on v1. */
     p.cgroupns = ns && *ns ? strcmp(ns, "0") != 0 : o->cg.unified_has_controllers;
     doc = xl_oci_config(&p);

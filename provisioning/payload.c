@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,13 +15,62 @@
 #define PAYLOAD_MAX_ITEMS 64
 #define PAYLOAD_MAX_BYTES (512 * XL_MiB)
 
+static uint64_t *walk_bytes;
+static const char *walk_bad;
+
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    if (type == FTW_F && S_ISREG(st->st_mode)) {
+        *walk_bytes += (uint64_t)st->st_size;
+    } else if (type == FTW_D || type == FTW_SL || type == FTW_SLN) {
+        *walk_bytes += 4096;
+    } else {
+        walk_bad = type == FTW_DNR ? "a directory that cannot be read" : "not a regular file, directory or symlink";
+        xl_error(XL_ERR_INVAL, "input %s: %s", path, walk_bad);
+        return 1;
+    }
+    return *walk_bytes > PAYLOAD_MAX_BYTES;
+}
+
+int xl_payload_input_check(const char *src, uint64_t *bytes)
+{
+    struct stat st;
+
+    if (lstat(src, &st) < 0)
+        return xl_error_errno(errno == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, errno, "input %s", src);
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return xl_error(XL_ERR_INVAL, "input %s: must be a regular file or a directory%s", src,
+                        S_ISLNK(st.st_mode) ? ", not a symlink" : "");
+    if (S_ISREG(st.st_mode)) {
+        *bytes += (uint64_t)st.st_size;
+    } else {
+        int r;
+
+        walk_bytes = bytes;
+        walk_bad = NULL;
+        /* Physical: a symlink inside is a link in the image, never followed. */
+        r = nftw(src, walk_one, 16, FTW_PHYS);
+        if (r < 0)
+            return xl_error_errno(XL_ERR_FAIL, errno, "input %s", src);
+        if (walk_bad)
+            return XL_ERR_INVAL;
+    }
+    if (*bytes > PAYLOAD_MAX_BYTES)
+        return xl_error(XL_ERR_INVAL, "input %s: the payload would hold more than %llu MiB", src,
+                        (unsigned long long)(PAYLOAD_MAX_BYTES / XL_MiB));
+    return XL_OK;
+}
+
 static int check_item(const struct xl_payload_item *it, uint64_t *total)
 {
     struct stat st;
 
     if (!it->name[0] || strchr(it->name, '/') || strcmp(it->name, ".") == 0 || strcmp(it->name, "..") == 0 ||
-        strlen(it->name) > 255)
+        strlen(it->name) > 255 || (!it->input && strcmp(it->name, XL_PAYLOAD_INPUTS_DIR) == 0))
         return xl_error(XL_ERR_INVAL, "payload name \"%s\": one plain file name", it->name);
+    if (it->input)
+        return xl_payload_input_check(it->src, total);
     if (stat(it->src, &st) < 0)
         return xl_error_errno(errno == ENOENT ? XL_ERR_NOTFOUND : XL_ERR_FAIL, errno, "payload %s", it->src);
     if (!S_ISREG(st.st_mode))
@@ -31,16 +81,49 @@ static int check_item(const struct xl_payload_item *it, uint64_t *total)
     return XL_OK;
 }
 
-static void remove_stage(const char *stage, const struct xl_payload_item *items, size_t n)
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-    size_t i;
+    (void)st;
+    (void)ftw;
+    if (type == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
 
-    for (i = 0; i < n; i++) {
-        xl_autofree char *p = xl_asprintf("%s/%s", stage, items[i].name);
+/* The stage is ours, made by mkdtemp: removed whole, links not followed. */
+static void remove_stage(const char *stage)
+{
+    nftw(stage, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
-        unlink(p);
+/* An input into <stage>/inputs/<name>: a file as the other items are, a
+ * directory by `cp -a` (links kept as links, modes kept). */
+static int stage_input(const char *stage, const struct xl_payload_item *it)
+{
+    xl_autofree char *dir = xl_asprintf("%s/" XL_PAYLOAD_INPUTS_DIR, stage);
+    xl_autofree char *dst = xl_asprintf("%s/%s", dir, it->name);
+    struct stat st;
+    int reflinked;
+
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return xl_error_errno(XL_ERR_FAIL, errno, "%s", dir);
+    if (lstat(it->src, &st) < 0)
+        return xl_error_errno(XL_ERR_FAIL, errno, "input %s", it->src);
+    if (S_ISREG(st.st_mode)) {
+        int rc = xl_copy_sparse(it->src, dst, &reflinked);
+
+        if (!rc && chmod(dst, st.st_mode & 0755) < 0)
+            rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", dst);
+        return rc;
     }
-    rmdir(stage);
+    {
+        char *argv[] = { (char *)"cp", (char *)"-a", (char *)"--no-dereference", (char *)"--reflink=auto",
+                         (char *)"--", (char *)it->src, dst, NULL };
+
+        return xl_run_tool(argv, it->src, NULL);
+    }
 }
 
 int xl_payload_build(const char *image, const struct xl_payload_item *items, size_t n)
@@ -48,7 +131,7 @@ int xl_payload_build(const char *image, const struct xl_payload_item *items, siz
     xl_autofree char *stage = NULL;
     uint64_t total = 0, kib;
     char size[32];
-    size_t i, staged = 0;
+    size_t i;
     int rc, reflinked;
 
     if (n > PAYLOAD_MAX_ITEMS)
@@ -67,10 +150,15 @@ int xl_payload_build(const char *image, const struct xl_payload_item *items, siz
     for (i = 0; i < n; i++) {
         xl_autofree char *dst = xl_asprintf("%s/%s", stage, items[i].name);
 
+        if (items[i].input) {
+            rc = stage_input(stage, &items[i]);
+            if (rc)
+                goto out;
+            continue;
+        }
         rc = xl_copy_sparse(items[i].src, dst, &reflinked);
         if (rc)
             goto out;
-        staged = i + 1;
         if (chmod(dst, 0755) < 0) {
             rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", dst);
             goto out;
@@ -89,6 +177,6 @@ int xl_payload_build(const char *image, const struct xl_payload_item *items, siz
             unlink(image);
     }
 out:
-    remove_stage(stage, items, staged);
+    remove_stage(stage);
     return rc;
 }

@@ -49,6 +49,7 @@ int xl_cmd_clone(int argc, char **argv)
     int opt, rc = XL_OK;
 
     xl_clone_result_init(&res);
+    memset(items, 0, sizeof(items));
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {

@@ -10,6 +10,7 @@
 #include "base.h"
 #include "commands.h"
 #include "json-util.h"
+#include "payload.h"
 #include "provision.h"
 #include "runner.h"
 #include "runstore.h"
@@ -141,6 +142,26 @@ static int preflight(const struct xl_runner_opts *o, const char *spec_base)
     if (rc)
         return rc;
     xl_backend_close(&be);
+    return XL_OK;
+}
+
+/* Every command input is there and may be copied, before anything is made
+ * (the payload build checks again: the files may change meanwhile). */
+static int check_inputs(const struct xl_spec *spec)
+{
+    uint64_t bytes = 0;
+    size_t i, k;
+    int rc;
+
+    for (i = 0; i < spec->nr_benches; i++) {
+        const struct xl_command_spec *c = spec->benches[i].command;
+
+        for (k = 0; c && k < c->nr_inputs; k++) {
+            rc = xl_payload_input_check(c->inputs[k], &bytes);
+            if (rc)
+                return xl_error_prefix(rc, "command %s", spec->benches[i].command->name);
+        }
+    }
     return XL_OK;
 }
 
@@ -289,6 +310,8 @@ int xl_cmd_run(int argc, char **argv)
             rc = spec_base(argv[optind], &run.spec, &spec_base_name, &o);
         if (!rc)
             rc = preflight(&o, run.spec.base_name);
+        if (!rc)
+            rc = check_inputs(&run.spec);
         if (rc)
             goto out;
         rc = xl_run_create(runs_dir, &run);

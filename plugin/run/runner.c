@@ -252,6 +252,8 @@ static void refused(struct runner *rn)
  * Journal lines are data: they can only ask for what this job makes, the
  * domain NAME and the clone <the run's recorded clone dir>/NAME; anything
  * else is refused with one line, left untouched and left in the journal. */
+#define XL_RUN_MAX_INPUTS 32
+
 static int job_clean_leftovers(struct runner *rn, struct xl_run_job *j)
 {
     const char *recorded = xl_run_started_opt(rn->run, "clone_dir");
@@ -316,12 +318,42 @@ static int job_clean_leftovers(struct runner *rn, struct xl_run_job *j)
     return rc;
 }
 
+/* The command workloads' inputs onto the payload disk, each once. */
+static int add_inputs(const struct xl_plan *plan, struct xl_payload_item *items, size_t *n)
+{
+    size_t i, k, j, first = *n;
+
+    for (i = 0; i < plan->nr_items; i++) {
+        const struct xl_command_spec *c = plan->items[i].command;
+
+        for (k = 0; c && k < c->nr_inputs; k++) {
+            const char *name = xl_command_input_name(c->inputs[k]);
+            bool dup = false;
+
+            for (j = first; j < *n && !dup; j++) {
+                if (strcmp(items[j].name, name) != 0)
+                    continue;
+                if (strcmp(items[j].src, c->inputs[k]) != 0)
+                    return xl_error(XL_ERR_INVAL, "inputs %s and %s: both would be $XENLAB_INPUTS/%s", items[j].src,
+                                    c->inputs[k], name);
+                dup = true;
+            }
+            if (dup)
+                continue;
+            if (*n - first >= XL_RUN_MAX_INPUTS)
+                return xl_error(XL_ERR_INVAL, "inputs: more than %d different ones in a plan", XL_RUN_MAX_INPUTS);
+            items[(*n)++] = (struct xl_payload_item){ .src = c->inputs[k], .name = name, .input = true };
+        }
+    }
+    return XL_OK;
+}
+
 /* Starts j in a. A job that cannot start is finished there, failed, with
  * the reason: job_finish journals it and the run goes on with the others. */
 static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
 {
     struct xl_clone_req req = { 0 };
-    struct xl_payload_item items[3];
+    struct xl_payload_item items[3 + XL_RUN_MAX_INPUTS];
     xl_autofree char *plan_file = NULL, *guest = NULL, *agent = NULL, *plan = NULL;
     xl_autofree char *clone_dir = run_clone_dir(rn);
     void *hook_arg[2] = { rn, a };
@@ -368,6 +400,20 @@ static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
                 items[npayload++] = (struct xl_payload_item){ .src = guest, .name = "xenlab-guest" };
             if (access(agent, R_OK) == 0)
                 items[npayload++] = (struct xl_payload_item){ .src = agent, .name = "xenlab-guest-agent" };
+        }
+        rc = add_inputs(&a->plan, items, &npayload);
+        if (rc)
+            goto fail;
+    } else {
+        size_t i;
+
+        for (i = 0; i < a->plan.nr_items; i++) {
+            if (a->plan.items[i].command && a->plan.items[i].command->nr_inputs) {
+                rc = xl_error(XL_ERR_INVAL, "command %s: inputs travel on a dom0 payload disk, which the %s "
+                              "backend does not take (it clones on its own storage)", a->plan.items[i].command->name,
+                              rn->o->backend);
+                goto fail;
+            }
         }
     }
     req.base = base;

@@ -83,7 +83,7 @@ if command -v dbench >/dev/null; then
     done
     [ -f /usr/share/dbench/client.txt ] && mkdir -p "$root/usr/share/dbench" && cp /usr/share/dbench/client.txt "$root/usr/share/dbench/"
     # and echo, for a command workload: a user's program is whatever the image has.
-    mkdir -p "$root/bin" && cp /bin/echo "$root/bin/echo"
+    mkdir -p "$root/bin" && cp /bin/echo "$root/bin/echo" && cp /bin/cat "$root/bin/cat"
     tar -C "$root" -c . | eng import - xenlab-test:dbench >/dev/null 2>&1
     "$G" bench dbench --clients 48 --seconds 3 --trials 1 --workdir "$work" \
         --container "cpus=1,memory=512MiB,runtime=$engine,image=xenlab-test:dbench" >"$work/db.out" 2>"$work/db.err"
@@ -94,9 +94,17 @@ if command -v dbench >/dev/null; then
         --container "cpus=1,memory=256MiB,runtime=$engine,image=xenlab-test:dbench" >"$work/cmd.out" 2>"$work/cmd.err"
     grep -q '"variant":"echo-v".*"status":"ok","value":7' "$work/cmd.out" && grep -q "\"container\":\"$engine\"" "$work/cmd.out"
     ok $? "a command workload in a $engine container: $(head -c 300 "$work/cmd.err")"
+    # Inputs are bound read-only at the same path ($XENLAB_INPUTS).
+    mkdir -p "$work/inputs" && echo "value 9" > "$work/inputs/data.txt"
+    item='{"id":"command","name":"in","argv":["cat","'"$work"'/inputs/data.txt"],"metric":{"name":"v","how":"regex","pattern":"value ([0-9]+)","unit":"x","better":"higher"}}'
+    XENLAB_INPUTS=$work/inputs "$G" bench command --item "$item" --trials 1 --workdir "$work" \
+        --container "cpus=1,memory=256MiB,runtime=$engine,image=xenlab-test:dbench" >"$work/in.out" 2>"$work/in.err"
+    grep -q '"variant":"in-v".*"status":"ok","value":9' "$work/in.out"
+    ok $? "a command's inputs reach a $engine container: $(head -c 300 "$work/in.err")"
 else
     echo "ok $((n += 1)) - dbench with 48 clients # SKIP dbench is not installed"
     echo "ok $((n += 1)) - a command workload # SKIP dbench is not installed (its image carries echo)"
+    echo "ok $((n += 1)) - a command's inputs # SKIP dbench is not installed (its image carries cat)"
 fi
 left=$(eng ps -a --filter name=xenlab- --format '{{.Names}}')
 ok $([ -z "$left" ] && echo 0 || echo 1) "no container left (${left:-none})"

@@ -129,6 +129,17 @@ grep -q '"variant":"probe-cpus".*"status":"ok","value":[1-9]' "$tmp/cmd.out" && 
 ok $? "its metric comes back, the environment record says $rt: $(head -c 300 "$tmp/cmd.out")"
 check_clean "after a command workload"
 
+# A command's inputs (the agent's read-only mount of the payload disk in a
+# guest; a directory here) are bound read-only into the container at the
+# same path, and XENLAB_INPUTS says where.
+mkdir "$tmp/inputs" && echo "value: 7" > "$tmp/inputs/data.txt"
+item='{"id":"command","name":"in","argv":["sh","-c","cat $XENLAB_INPUTS/data.txt; if touch $XENLAB_INPUTS/new 2>/dev/null; then echo WRITABLE; else echo READONLY; fi"],"metric":{"name":"v","how":"regex","pattern":"value: ([0-9]+)","unit":"n","better":"higher"}}'
+XENLAB_INPUTS=$tmp/inputs ct "$tmp/in.out" command --item "$item" --container "$spec"
+wait $pid
+grep -q '"variant":"in-v".*"status":"ok","value":7' "$tmp/in.out" && grep -q 'READONLY' "$tmp/in.out" && [ ! -e "$tmp/inputs/new" ]
+ok $? "inputs reach the command in $rt, read-only: $(grep -o 'READONLY\|WRITABLE' "$tmp/in.out" | head -1)"
+check_clean "after a command with inputs"
+
 # Out of memory: 3 x 512 MiB arrays in 256 MiB.
 ct "$tmp/oom.out" memory --kernel add --type fp --array-mib 512 --container "$spec"
 wait $pid; rc=$?

@@ -6,7 +6,14 @@
  *
  *   guest-launcher AGENT WORKER WORKDIR [MODE:ARM ...]
  *     MODE silent   never start an agent for that arm (a guest that hangs)
- *     MODE garbage  write hostile junk instead of results (a broken guest) */
+ *     MODE garbage  write hostile junk instead of results (a broken guest)
+ *
+ * With XENLAB_LAUNCHER_PAYLOADS=DIR (a run's clone directory) it also does
+ * what the hypervisor does with the payload disk: it finds the clone whose
+ * DIR/<clone>/payload.img carries this domain's plan (its plan.json, read
+ * with debugfs), attaches it read-only as a loop device and gives the agent
+ * --payload DEV; the agent mounts it itself. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +25,7 @@
 
 #include "json-util.h"
 #include "plan.h"
+#include "xl-spawn.h"
 #include "xl-util.h"
 #include "xs-io.h"
 #include "xs-layout.h"
@@ -28,6 +36,7 @@ struct dom {
     unsigned id;
     char *plan;
     pid_t agent;
+    char *loop;               /* the payload's loop device, detached with the agent */
 };
 
 static struct dom doms[MAX_DOMS];
@@ -84,6 +93,69 @@ static void stop_agent(struct dom *d)
         waitpid(d->agent, NULL, 0);
         d->agent = 0;
     }
+    if (d->loop) {
+        char *argv[] = { (char *)"losetup", (char *)"-d", d->loop, NULL };
+        struct xl_spawn_result sr;
+
+        xl_spawn_result_init(&sr);
+        xl_spawn_capture(argv, 0, 30, 4096, &sr);
+        xl_spawn_result_dispose(&sr);
+        free(d->loop);
+        d->loop = NULL;
+    }
+}
+
+static json_object *plan_json(const char *text)
+{
+    json_object *o = NULL, *back = NULL;
+    struct xl_plan p;
+
+    xl_plan_init(&p);
+    if (xl_json_parse(text, strlen(text), "plan", &o) == XL_OK && xl_plan_from_json(o, "plan", &p) == XL_OK)
+        back = xl_plan_to_json(&p);
+    json_object_put(o);
+    xl_plan_dispose(&p);
+    return back;
+}
+
+/* The loop device of the payload image in dir that carries plan, or NULL. */
+static char *attach_payload(const char *dir, const char *plan)
+{
+    json_object *want = plan_json(plan);
+    char *loop = NULL;
+    struct dirent *de;
+    DIR *dd = want ? opendir(dir) : NULL;
+
+    while (dd && !loop && (de = readdir(dd)) != NULL) {
+        xl_autofree char *img = xl_asprintf("%s/%s/payload.img", dir, de->d_name);
+        char *cat[] = { (char *)"debugfs", (char *)"-R", (char *)"cat /plan.json", img, NULL };
+        struct xl_spawn_result sr;
+        json_object *have;
+
+        if (access(img, R_OK) != 0)
+            continue;
+        xl_spawn_result_init(&sr);
+        if (xl_spawn_capture(cat, 0, 30, XL_PLAN_MAX_BYTES * 2, &sr) == XL_OK && sr.exit_code == 0 && sr.out &&
+            (have = plan_json(sr.out)) != NULL) {
+            if (json_object_equal(have, want)) {
+                char *los[] = { (char *)"losetup", (char *)"-r", (char *)"--find", (char *)"--show", img, NULL };
+                struct xl_spawn_result lr;
+
+                xl_spawn_result_init(&lr);
+                if (xl_spawn_capture(los, 0, 30, 4096, &lr) == XL_OK && lr.exit_code == 0 && lr.out) {
+                    lr.out[strcspn(lr.out, "\n")] = '\0';
+                    loop = xl_strdup(lr.out);
+                }
+                xl_spawn_result_dispose(&lr);
+            }
+            json_object_put(have);
+        }
+        xl_spawn_result_dispose(&sr);
+    }
+    if (dd)
+        closedir(dd);
+    json_object_put(want);
+    return loop;
 }
 
 static void start(struct xs_handle *xs, struct dom *d, int argc, char **argv)
@@ -102,11 +174,21 @@ static void start(struct xs_handle *xs, struct dom *d, int argc, char **argv)
     if (strcmp(mode, "garbage") == 0) {
         garbage(xs, home);
     } else if (strcmp(mode, "agent") == 0) {
-        pid_t pid = fork();
+        const char *payloads = getenv("XENLAB_LAUNCHER_PAYLOADS");
+        pid_t pid;
 
+        if (payloads && *payloads) {
+            d->loop = attach_payload(payloads, d->plan);
+            fprintf(stderr, "guest-launcher: domain %u: payload %s\n", d->id, d->loop ? d->loop : "not found");
+        }
+        pid = fork();
         if (pid == 0) {
             setpgid(0, 0);
-            execl(argv[1], argv[1], "--home", home, "--worker", argv[2], "--workdir", argv[3], (char *)NULL);
+            if (d->loop)
+                execl(argv[1], argv[1], "--home", home, "--worker", argv[2], "--workdir", argv[3], "--payload",
+                      d->loop, (char *)NULL);
+            else
+                execl(argv[1], argv[1], "--home", home, "--worker", argv[2], "--workdir", argv[3], (char *)NULL);
             _exit(127);
         }
         d->agent = pid;

@@ -463,6 +463,13 @@ def function_tests(work):
     write(os.environ["XENLAB_XAPI_COMMANDS_FILE"], "")
     code, resp, _ = call("run", {"spec": cmd_spec})
     ok(success(resp), "a command workload once the administrator turned them on: accepted", resp)
+    # Inputs copy dom0 files into the guests: never from a XAPI caller.
+    before = sorted(os.listdir(runs))
+    in_spec = cmd_spec.replace('"argv":["true"]', '"inputs":["/etc/shadow"],"argv":["true"]')
+    code, resp, _ = call("run", {"spec": in_spec})
+    ok(failure(resp, "XENLAB_BAD_ARGUMENT", "spec") and "inputs name dom0 files" in resp["ErrorDescription"][-1]
+       and sorted(os.listdir(runs)) == before,
+       "a command with inputs (here /etc/shadow): refused even with commands on, no run made", resp)
     del os.environ["XENLAB_XAPI_COMMANDS_FILE"]
     if "libvirt" not in BACKENDS:
         skip("run with a URI the administrator listed: accepted", "this build has no libvirt backend")
