@@ -76,6 +76,18 @@ X
 run xxe '{"name":"t","how":"pts","file":"composite.xml","result":"t/x","unit":"s","better":"lower"}' "$T/xxe.xml"
 field xxe 'r["status"] == "failed" and "is not a number" in r["error"]'
 ok $? "an external entity is not read: the value stays empty"
+# An entity bomb (11 levels of tenfold expansion) is refused, not expanded.
+python3 - "$T/bomb.xml" <<'PY'
+import sys
+ents = '<!ENTITY a0 "lollollollollollollollollollol">\n' + ''.join(
+    '<!ENTITY a%d "%s">\n' % (i, ('&a%d;' % (i - 1)) * 10) for i in range(1, 12))
+open(sys.argv[1], "w").write('<?xml version="1.0"?>\n<!DOCTYPE PhoronixTestSuite [\n%s]>\n<PhoronixTestSuite><Result>'
+    '<Identifier>t/x</Identifier><Description>&a11;</Description><Data><Entry><Value>1</Value></Entry></Data>'
+    '</Result></PhoronixTestSuite>\n' % ents)
+PY
+run bomb '{"name":"t","how":"pts","file":"composite.xml","result":"t/x","unit":"s","better":"lower"}' "$T/bomb.xml"
+field bomb 'r["status"] == "failed" and "not well-formed XML" in r["error"]'
+ok $? "an entity-expansion bomb is refused as not well-formed, not expanded"
 printf '<?xml version="1.0"?>\n<PhoronixTestSuite><Result><Identifier>t/x</Identifier><Data><Entry><Value>-5</Value></Entry></Data></Result></PhoronixTestSuite>\n' > "$T/neg.xml"
 run neg '{"name":"t","how":"pts","file":"composite.xml","result":"t/x","unit":"s","better":"lower"}' "$T/neg.xml"
 field neg 'r["status"] == "failed" and "is negative" in r["error"]'
