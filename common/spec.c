@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpuset.h"
 #include "json-util.h"
 #include "spec-design.h"
 #include "text.h"
@@ -19,6 +20,7 @@ void xl_spec_init(struct xl_spec *s)
 static void arm_dispose(struct xl_arm *a)
 {
     free(a->name);
+    free(a->cpus);
     xl_container_spec_dispose(&a->container);
 }
 
@@ -232,9 +234,25 @@ static int parse_run_in(json_object *arm, const char *path, struct xl_arm *a)
     return rc;
 }
 
+/* "cpus": the pCPUs every vCPU of the arm's domains may run on. */
+static int parse_cpus(json_object *arm, const char *path, struct xl_arm *a)
+{
+    xl_autofree char *kpath = xl_json_path_key(path, "cpus");
+    const char *s = NULL;
+    struct xl_cpuset set;
+    int rc = xl_json_get_string(arm, path, "cpus", false, 4096, &s);
+
+    if (rc || !s)
+        return rc;
+    rc = xl_cpuset_parse(s, kpath, &set);
+    if (!rc)
+        a->cpus = xl_cpuset_format(&set, true);
+    return rc;
+}
+
 static int parse_arm(json_object *arm, const char *path, struct xl_arm *a)
 {
-    static const char *const keys[] = { "name", "vcpus", "memory", "disk", "replicas", "run_in",
+    static const char *const keys[] = { "name", "vcpus", "cpus", "memory", "disk", "replicas", "run_in",
                                         "description", NULL };
     int64_t v;
     int rc;
@@ -249,6 +267,8 @@ static int parse_arm(json_object *arm, const char *path, struct xl_arm *a)
         rc = xl_json_get_int(arm, path, "vcpus", true, 1, 512, &v);
         a->vcpus = (unsigned)v;
     }
+    if (!rc)
+        rc = parse_cpus(arm, path, a);
     if (!rc)
         rc = get_size(arm, path, "memory", true, 64 * XL_MiB, &a->memory);
     if (!rc)
@@ -488,6 +508,8 @@ json_object *xl_spec_to_json(const struct xl_spec *s)
 
         xl_json_add(ao, "name", xl_json_str(a->name));
         xl_json_add(ao, "vcpus", json_object_new_int((int)a->vcpus));
+        if (a->cpus)
+            xl_json_add(ao, "cpus", xl_json_str(a->cpus));
         {
             char num[32];
 

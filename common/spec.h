@@ -31,6 +31,7 @@ struct xl_trial_policy {
 struct xl_arm {
     char *name;
     unsigned vcpus;
+    char *cpus;              /* pCPUs its vCPUs are pinned to, canonical "0-3,6"; NULL: anywhere */
     uint64_t memory;         /* bytes */
     uint64_t disk;           /* bytes, 0: the base's size */
     unsigned replicas;

@@ -11,6 +11,7 @@
 
 #include "backend-drivers.h"
 #include "backend.h"
+#include "cpuset.h"
 #include "json-util.h"
 #include "xe-argv.h"
 #include "xl-spawn.h"
@@ -25,6 +26,7 @@
 struct xapi_domain {
     char *base_vm;            /* uuid of the VM or template to clone */
     unsigned vcpus;           /* 0: keep the base's */
+    char *cpu_mask;           /* VCPUs-params:mask, "0,1,2"; NULL: keep */
     uint64_t memory_bytes;    /* 0: keep the base's */
     uint64_t disk_bytes;      /* first disk grown to this; 0: keep */
     char *plan;               /* plan JSON for xenstore-data, or NULL */
@@ -242,6 +244,7 @@ static void xapi_discard(struct xl_backend *be)
     if (!x)
         return;
     free(x->base_vm);
+    free(x->cpu_mask);
     free(x->plan);
     free(x);
     be->prepared = NULL;
@@ -263,6 +266,17 @@ static int xapi_prepare(struct xl_backend *be, const struct xl_domain_spec *s, c
     x = xl_calloc(1, sizeof(*x));
     x->base_vm = xl_strdup(s->base_ref);
     x->vcpus = s->vcpus;
+    if (s->cpus) {
+        struct xl_cpuset set;
+        int rc = xl_cpuset_parse(s->cpus, "cpus", &set);
+
+        if (rc) {
+            free(x->base_vm);
+            free(x);
+            return rc;
+        }
+        x->cpu_mask = xl_cpuset_format(&set, false);
+    }
     x->memory_bytes = s->memory_kib * 1024;
     x->disk_bytes = s->disk_bytes;
     x->plan = s->plan ? xl_strdup(s->plan) : NULL;
@@ -272,6 +286,8 @@ static int xapi_prepare(struct xl_backend *be, const struct xl_domain_spec *s, c
     xl_json_add(o, "base_vm", xl_json_str(x->base_vm));
     if (x->vcpus)
         xl_json_add(o, "vcpus", json_object_new_int64(x->vcpus));
+    if (x->cpu_mask)
+        xl_json_add(o, "cpu_mask", xl_json_str(x->cpu_mask));
     if (x->memory_bytes)
         xl_json_add(o, "memory_bytes", json_object_new_int64((int64_t)x->memory_bytes));
     if (x->disk_bytes)
@@ -306,6 +322,11 @@ static int xapi_create_paused(struct xl_backend *be, const char *name)
         rc = grow_disk(be, x->disk_bytes);
     if (!rc && x->vcpus)
         rc = set_vcpus_halted(be, x->vcpus);
+    if (!rc && x->cpu_mask) {
+        xl_argv_init(&a);
+        xl_xe_argv_vcpu_mask(&a, p->uuid, x->cpu_mask);
+        rc = xe(&a, NULL);
+    }
     if (!rc && x->memory_bytes) {
         xl_argv_init(&a);
         xl_xe_argv_memory_limits(&a, p->uuid, x->memory_bytes);

@@ -14,6 +14,7 @@ struct xl_domain_spec {
     const char *base_ref;       /* the toolstack's own base (xapi: a VM uuid) */
     unsigned vcpus;             /* 0: keep the template's */
     unsigned maxvcpus;          /* 0: max(template's, vcpus) */
+    const char *cpus;           /* pCPUs every vCPU is pinned to, "0-3,6" (common/cpuset.h); NULL: keep */
     uint64_t memory_kib;        /* 0: keep */
     uint64_t maxmem_kib;        /* 0: max(template's, memory) */
     uint64_t disk_bytes;        /* a disk the toolstack clones grows to this; 0: keep */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpuset.h"
 #include "size.h"
 #include "xl-util.h"
 
@@ -255,6 +256,34 @@ static void set_disk(libxl_device_disk *d, const char *target, const char *fmt, 
     d->readwrite = readwrite;
 }
 
+/* Every vCPU's hard affinity to cpus, as xl sets it for cpus="...". */
+static int set_affinity(libxl_domain_build_info *bi, const char *cpus, unsigned maxv)
+{
+    struct xl_cpuset set;
+    unsigned v, c, end;
+    int rc = xl_cpuset_parse(cpus, "cpus", &set);
+
+    if (rc)
+        return rc;
+    end = xl_cpuset_end(&set);
+    for (v = 0; v < (unsigned)bi->num_vcpu_hard_affinity; v++)
+        libxl_bitmap_dispose(&bi->vcpu_hard_affinity[v]);
+    free(bi->vcpu_hard_affinity);
+    bi->vcpu_hard_affinity = xl_calloc(maxv, sizeof(*bi->vcpu_hard_affinity));
+    bi->num_vcpu_hard_affinity = (int)maxv;
+    for (v = 0; v < maxv; v++) {
+        libxl_bitmap *m = &bi->vcpu_hard_affinity[v];
+
+        libxl_bitmap_init(m);
+        m->size = (end + 7) / 8;
+        m->map = xl_calloc(m->size, 1);
+        for (c = 0; c < end; c++)
+            if (xl_cpuset_has(&set, c))
+                libxl_bitmap_set(m, (int)c);
+    }
+    return XL_OK;
+}
+
 static int apply_overrides(const char *path, const struct xl_domain_spec *ov, libxl_domain_config *cfg)
 {
     libxl_domain_build_info *bi = &cfg->b_info;
@@ -286,6 +315,12 @@ static int apply_overrides(const char *path, const struct xl_domain_spec *ov, li
     if (maxv > MAX_VCPUS)
         return xl_error(XL_ERR_INVAL, "vcpus: at most %d", MAX_VCPUS);
     set_vcpus(bi, vcpus, maxv);
+    if (ov->cpus) {
+        int rc = set_affinity(bi, ov->cpus, maxv);
+
+        if (rc)
+            return rc;
+    }
 
     /* A template's MAC addresses would clash between clones; libxl makes
      * one for a nic whose MAC is all zeros. */

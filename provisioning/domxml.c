@@ -284,6 +284,9 @@ int xl_domxml_from_template(const char *path, const struct xl_domain_spec *ov, c
         set_text(n, buf);
         snprintf(buf, sizeof(buf), "%u", v);
         xmlSetProp(n, BAD_CAST "current", BAD_CAST buf);
+        /* Pinning: every vCPU on these pCPUs (validated by the spec). */
+        if (ov->cpus)
+            xmlSetProp(n, BAD_CAST "cpuset", BAD_CAST ov->cpus);
     }
     devices = child(root, "devices", 1);
     drop_macs(devices);

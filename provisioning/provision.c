@@ -42,6 +42,7 @@ static void domain_spec(const struct xl_clone_req *req, const char *template, co
     s->name = req->name;
     s->template = template;
     s->vcpus = req->vcpus;
+    s->cpus = req->cpus;
     s->memory_kib = req->memory_kib;
     s->disk_path = res->disk;
     s->disk_format = strcmp(b->info.format, "qcow2") == 0 ? "qcow2" : "raw";
@@ -103,6 +104,7 @@ static int provision_in_toolstack(const struct xl_clone_req *req, struct xl_back
         .name = req->name,
         .base_ref = req->base,
         .vcpus = req->vcpus,
+        .cpus = req->cpus,
         .memory_kib = req->memory_kib,
         .disk_bytes = req->disk_size,
         .virt_type = req->virt_type,

@@ -19,6 +19,7 @@ struct xl_clone_req {
     const char *virt_type;      /* libvirt <domain type>; test:/// URIs get "test" */
     const char *plan;           /* plan JSON, for a backend that carries it in the domain's config */
     unsigned vcpus;             /* 0: the template's */
+    const char *cpus;           /* vCPU pinning, "0-3,6"; NULL: the template's */
     uint64_t memory_kib;        /* 0: the template's */
     uint64_t disk_size;         /* 0: the base's size */
     const struct xl_payload_item *payload;

@@ -111,6 +111,13 @@ void xl_xe_argv_vcpus(struct xl_argv *a, const char *uuid, unsigned vcpus, bool 
         xl_argv_add(a, "VCPUs-max=%u", vcpus);
 }
 
+void xl_xe_argv_vcpu_mask(struct xl_argv *a, const char *uuid, const char *mask)
+{
+    start(a, "vm-param-set");
+    xl_argv_add(a, "uuid=%s", uuid);
+    xl_argv_add(a, "VCPUs-params:mask=%s", mask);
+}
+
 void xl_xe_argv_vcpu_hotplug(struct xl_argv *a, const char *uuid, unsigned vcpus)
 {
     start(a, "vm-vcpu-hotplug");

@@ -30,6 +30,8 @@ void xl_xe_argv_vdi_resize(struct xl_argv *a, const char *vdi_uuid, uint64_t byt
 /* Halted VM. XAPI checks VCPUs-at-startup <= VCPUs-max at each step, so
  * growing sets the maximum first and shrinking the startup count first. */
 void xl_xe_argv_vcpus(struct xl_argv *a, const char *uuid, unsigned vcpus, bool grow);
+/* Halted VM: every vCPU pinned to the pCPUs of mask ("0,1,2"). */
+void xl_xe_argv_vcpu_mask(struct xl_argv *a, const char *uuid, const char *mask);
 /* Running VM. */
 void xl_xe_argv_vcpu_hotplug(struct xl_argv *a, const char *uuid, unsigned vcpus);
 /* Halted VM: static and dynamic limits all at bytes (no ballooning). */

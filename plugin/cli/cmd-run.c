@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "base.h"
 #include "commands.h"
+#include "cpuset.h"
 #include "json-util.h"
 #include "payload.h"
 #include "provision.h"
@@ -165,6 +166,36 @@ static int check_inputs(const struct xl_spec *spec)
     return XL_OK;
 }
 
+/* With --parallel, domains that may run at once on the same pCPUs measure
+ * each other: said once per pair of arms (a warning, the run goes on). */
+static void warn_shared_cpus(const struct xl_spec *spec, unsigned parallel)
+{
+    size_t i, k;
+
+    if (parallel < 2)
+        return;
+    for (i = 0; i < spec->nr_arms; i++) {
+        const struct xl_arm *a = &spec->arms[i];
+
+        if (a->cpus && a->replicas > 1)
+            fprintf(stderr, "xenlab: warning: arm %s: its %u replicas are all pinned to pCPUs %s and may run at "
+                    "once (--parallel %u)\n", a->name, a->replicas, a->cpus, parallel);
+        for (k = i + 1; k < spec->nr_arms; k++) {
+            const struct xl_arm *b = &spec->arms[k];
+            struct xl_cpuset sa, sb;
+
+            if (!a->cpus && !b->cpus)
+                continue;       /* nothing pinned: the confounder check says they ran together */
+            if (a->cpus && b->cpus && (xl_cpuset_parse(a->cpus, "cpus", &sa) || xl_cpuset_parse(b->cpus, "cpus", &sb) ||
+                                       !xl_cpuset_overlap(&sa, &sb)))
+                continue;
+            fprintf(stderr, "xenlab: warning: arms %s and %s may share pCPUs (%s, %s) when run at once "
+                    "(--parallel %u)\n", a->name, b->name, a->cpus ? a->cpus : "any", b->cpus ? b->cpus : "any",
+                    parallel);
+        }
+    }
+}
+
 /* The one place a run that stopped after its directory was made is marked
  * failed, with why, so `xenlab runs` does not list it as pending. */
 static void mark_run_failed(struct xl_run *r, const char *reason)
@@ -314,6 +345,7 @@ int xl_cmd_run(int argc, char **argv)
             rc = check_inputs(&run.spec);
         if (rc)
             goto out;
+        warn_shared_cpus(&run.spec, o.parallel);
         rc = xl_run_create(runs_dir, &run);
         created = run.dir && access(run.dir, F_OK) == 0;
         if (!rc) {

@@ -423,6 +423,7 @@ static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
     req.virt_type = rn->o->virt_type;
     req.plan = plan;
     req.vcpus = j->arm->vcpus;
+    req.cpus = j->arm->cpus;
     req.memory_kib = j->arm->memory / 1024;
     req.disk_size = j->arm->disk;
     req.payload = items;

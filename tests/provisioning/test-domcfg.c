@@ -22,6 +22,12 @@ static const struct xl_domain_spec arm = {
 
 static const struct xl_domain_spec none = { 0 };
 
+/* vCPU pinning: every vCPU on pCPUs 0, 1 and 4. */
+static const struct xl_domain_spec pinned = {
+    .name = "pin-r1", .vcpus = 2, .cpus = "0-1,4", .memory_kib = 1024 * 1024,
+    .disk_path = "/var/lib/xenlab/clones/pin-r1/disk.img", .disk_format = "raw",
+};
+
 static const struct xl_domain_spec qcow2_arm = {
     .name = "q1", .vcpus = 4, .memory_kib = 524288, .disk_path = "/clones/q1/disk.qcow2", .disk_format = "qcow2",
 };
@@ -86,6 +92,8 @@ int main(void)
     DO_TEST("pvh", &arm);
     DO_TEST("hvm", &arm);
     DO_TEST("qcow2", &qcow2_arm);
+    do_test_cfg(D "pv.cfg", &pinned, D "pv-pinned.json");
+    do_test_xml("templates/debian-pv.xml", &pinned, NULL, D "template-debian-pv-pinned.xml");
     DO_TEST_TEMPLATE("debian-pv");
     DO_TEST_TEMPLATE("debian-pv-pygrub");
     DO_TEST_TEMPLATE("debian-pvh");

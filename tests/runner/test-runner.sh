@@ -222,6 +222,24 @@ rm -f "$C/xl-$id-h5-1"; rm -rf "$C/xl-$id-h2-1" "$C/xl-$id-h3-1" "$C/xl-$id-h4-1
 forget_kept_domains
 [ $failed = 0 ] || { diag "$T/hostile.err"; diag "$T/hostile.out"; }
 
+# 4c. Pinned arms run (libvirt's test driver takes the <vcpu cpuset> the
+#     domxml golden shows), and --parallel warns about arms that may share pCPUs.
+start_launcher
+cat > "$T/pin.json" <<'J'
+{ "name": "pin", "trials": 1, "timeouts": { "arm_s": 60 },
+  "benchmarks": [ { "id": "nqueens", "n": 6 } ],
+  "arms": [ { "name": "p1", "vcpus": 1, "cpus": "0-1", "memory": "256MiB" },
+            { "name": "p2", "vcpus": 1, "cpus": "1,2", "memory": "256MiB" },
+            { "name": "p3", "vcpus": 1, "cpus": "3", "memory": "256MiB" } ] }
+J
+run "$T/pin.json" --parallel 3 > "$T/pin.out" 2>&1
+ok $? "a run with pinned arms finishes"
+grep -q 'warning: arms p1 and p2 may share pCPUs (0-1, 1-2) when run at once (--parallel 3)' "$T/pin.out" &&
+    [ "$(grep -c 'may share pCPUs' "$T/pin.out")" = 1 ]
+ok $? "--parallel warns once, for the two arms whose pCPUs overlap: $(grep -m1 'share pCPUs' "$T/pin.out")"
+stop_launcher
+[ $failed = 0 ] || diag "$T/pin.out"
+
 # 5. Adaptive trials: a guest that stops an item at `trials` because the
 #    spread is already small is complete, not short of results.
 start_launcher

@@ -22,7 +22,8 @@ static const struct {
     const char *params[8];
 } documented[] = {
     { "vm-clone", { "uuid", "new-name-label", "new-name-description" } },
-    { "vm-param-set", { "uuid", "is-a-template", "VCPUs-max", "VCPUs-at-startup", "xenstore-data:" } },
+    { "vm-param-set", { "uuid", "is-a-template", "VCPUs-max", "VCPUs-at-startup", "VCPUs-params:mask",
+                        "xenstore-data:" } },
     { "vm-param-get", { "uuid", "param-name", "param-key" } },
     { "vbd-list", { "vm-uuid", "userdevice", "type", "params", "--minimal" } },
     { "vdi-param-get", { "uuid", "param-name" } },
@@ -108,6 +109,8 @@ int main(void)
     emit(out, "xe vm-param-set uuid=<vm-uuid> VCPUs-max=<n> VCPUs-at-startup=<n> (growing: max first)", &a);
     xl_xe_argv_vcpus(&a, VM, 1, false);
     emit(out, "xe vm-param-set uuid=<vm-uuid> VCPUs-at-startup=<n> VCPUs-max=<n> (shrinking: startup first)", &a);
+    xl_xe_argv_vcpu_mask(&a, VM, "0,1,4");
+    emit(out, "xe vm-param-set uuid=<vm-uuid> VCPUs-params:mask=<cpus> (pinning: every CPU listed)", &a);
     xl_xe_argv_vcpu_hotplug(&a, VM, 2);
     emit(out, "xe vm-vcpu-hotplug new-vcpus=<n> [<vm-selector>=<value>...]", &a);
     xl_xe_argv_memory_limits(&a, VM, 1073741824ull);
