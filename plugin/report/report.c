@@ -35,6 +35,7 @@ void xl_report_dispose(struct xl_report *rep)
             free(c->trials);
             for (k = 0; k < c->nr_runs; k++) {
                 free(c->runs[k].out_tail);
+                free(c->runs[k].dir);
                 free(c->runs[k].err_tail);
             }
             free(c->runs);
@@ -146,7 +147,7 @@ static double detail_number(json_object *details, const char *key, double min, d
     return isfinite(d) && d >= min && d <= max ? d : -1;
 }
 
-static void add_test_run(struct xl_report_cell *c, const struct xl_result *r)
+static void add_test_run(const struct xl_report *rep, struct xl_report_cell *c, const struct xl_result *r)
 {
     struct xl_report_test_run *t;
 
@@ -171,6 +172,8 @@ static void add_test_run(struct xl_report_cell *c, const struct xl_result *r)
     if (!r->ok)
         snprintf(t->error, sizeof(t->error), "%s", r->error);
     snprintf(t->log, sizeof(t->log), "%s", r->log);   /* xl_log_path_ok, by xl_result_from_json */
+    /* Each run's logs are under its own directory (a report may merge runs). */
+    t->dir = r->log[0] && rep->dir ? xl_strdup(rep->dir) : NULL;
     t->out_tail = detail_tail(r->details, "stdout_tail");
     t->err_tail = detail_tail(r->details, "stderr_tail");
 }
@@ -255,7 +258,7 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
         c->failed++;
     }
     if (row->is_test)
-        add_test_run(c, r);
+        add_test_run(rep, c, r);
     if (!rep->envs[a] && r->env)
         rep->envs[a] = json_object_get(r->env);
     note_sensors(&rep->sensors[a], r->env);
@@ -433,9 +436,10 @@ int xl_report_load(struct xl_report *rep, const char *path)
 
 char *xl_report_log_path(const struct xl_report *rep, const struct xl_report_test_run *t)
 {
-    if (!t->log[0] || !rep->dir || !xl_log_path_ok(t->log))
+    (void)rep;
+    if (!t->log[0] || !t->dir || !xl_log_path_ok(t->log))
         return NULL;
-    return xl_asprintf("%s/%s", rep->dir, t->log);
+    return xl_asprintf("%s/%s", t->dir, t->log);
 }
 
 char *xl_report_log_text(const struct xl_report *rep, const struct xl_report_test_run *t)

@@ -30,7 +30,8 @@ struct xl_report_test_run {
     int exit_code;           /* -1 unknown */
     char error[256];
     char *out_tail, *err_tail;   /* printable ASCII, newlines and tabs kept; may be NULL */
-    char log[192];           /* its output log, relative to the report's dir; "" none */
+    char log[192];           /* its output log, relative to dir; "" none */
+    char *dir;               /* the run directory it was loaded from; NULL unknown */
 };
 
 struct xl_report_cell {
@@ -82,8 +83,8 @@ struct xl_report {
     bool fixed_arms;                         /* arms given by the user: others are skipped */
     char title[128];                         /* PTS and HTML title; "" = "xenlab report" */
     time_t generated;                        /* PTS and HTML time stamp (UTC) */
-    char *dir;                               /* the directory results were loaded from (a run
-                                                directory): results' logs are under it; NULL */
+    char *dir;                               /* the directory results are being loaded from
+                                                (a run directory), copied into each test run */
 };
 
 void xl_report_init(struct xl_report *rep);

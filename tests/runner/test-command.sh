@@ -124,6 +124,15 @@ t = [x for x in json.load(open(sys.argv[1]))["tests"] if x["variant"] == "flaky-
 sys.exit(0 if all(r["log"].startswith(sys.argv[2] + "/logs/xl-") and os.path.isfile(r["log"]) for r in t["results"]) else 1)
 PY
 ok $? "... and the path of each run's log"
+# A run directory moved elsewhere: its logs are found under the new place.
+cp -a "$R" "$T/moved"
+"$X" report "$T/moved" --format json > "$T/moved.json" 2>&1
+python3 - "$T/moved.json" "$T/moved" <<'PY'
+import json, os, sys
+t = [x for x in json.load(open(sys.argv[1]))["tests"] if x["variant"] == "flaky-pass"][0]
+sys.exit(0 if all(r["log"].startswith(sys.argv[2] + "/logs/") and os.path.isfile(r["log"]) for r in t["results"]) else 1)
+PY
+ok $? "a report of a moved run directory names the logs where they now are"
 [ "$(grep -c '^- flaky pass on t1, replica [12] trial 2: `.*/logs/xl-.*\.log`$' "$T/report.md")" = 2 ]
 ok $? "the markdown report lists the logs of the two failed runs"
 "$X" report "$id" --format html --output "$T/report.html" 2> "$T/err"
