@@ -233,6 +233,13 @@ static int emit(void *opaque, size_t index, const struct xl_result *r)
         };
 
         rc = commit(a, kvs, log ? 3 : 2);
+        /* A log is extra: if XenStore refuses it (a quota), the result
+         * still goes, without it. */
+        if (rc && log) {
+            fprintf(stderr, "xenlab-guest-agent: result %zu: its log was refused (%s); sent without it\n", index,
+                    xl_error_message());
+            rc = commit(a, kvs, 2);
+        }
     }
     json_object_put(o);
     if (rc)

@@ -100,7 +100,9 @@ static char *tail_text(const struct output *o, size_t max)
  * plan's share of XenStore is smaller. */
 static char *output_log(const struct output *out, const struct output *err)
 {
-    const size_t half = XL_LOG_MAX_BYTES / 2;
+    /* Under XL_LOG_MAX_BYTES with the headers: only the agent ever cuts,
+     * once, and its marker counts every byte it cut. */
+    const size_t half = (XL_LOG_MAX_BYTES - 256) / 2;
     xl_autofree char *ot = tail_text(out, half);
     xl_autofree char *et = tail_text(err, half);
 

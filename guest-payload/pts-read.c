@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command-spec.h"
 #include "text.h"
 #include "xl-util.h"
 
@@ -23,10 +24,13 @@ static int load_libxml(struct libxml *x)
 {
     static void *handle;
 
+    /* libxml2 2.14 took a new soname; both keep these three calls. */
     if (!handle)
         handle = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL);
     if (!handle)
-        return xl_error(XL_ERR_FAIL, "libxml2 is not installed where the benchmark runs (libxml2.so.2: %s)",
+        handle = dlopen("libxml2.so.16", RTLD_NOW | RTLD_LOCAL);
+    if (!handle)
+        return xl_error(XL_ERR_FAIL, "libxml2 is not installed where the benchmark runs (libxml2.so.2 or .16: %s)",
                         dlerror());
     *(void **)&x->read_memory = dlsym(handle, "xmlReadMemory");
     *(void **)&x->root = dlsym(handle, "xmlDocGetRootElement");
@@ -59,8 +63,10 @@ static void text_of(const xmlNode *n, char *buf, size_t len)
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
             int w = snprintf(buf + used, len - used, "%s", (const char *)n->content);
 
-            if (w < 0 || (size_t)w >= len - used)
+            if (w < 0 || (size_t)w >= len - used) {
+                used = strlen(buf);     /* cut: what snprintf kept */
                 break;
+            }
             used += (size_t)w;
         }
     }
@@ -70,6 +76,8 @@ static void text_of(const xmlNode *n, char *buf, size_t len)
     {
         size_t lead = strspn(buf, " \t\r\n");
 
+        if (lead > used)
+            lead = used;
         memmove(buf, buf + lead, used - lead + 1);
     }
     xl_text_ascii(buf, len - 1);
@@ -81,7 +89,8 @@ int xl_pts_find(const char *text, size_t len, const char *what, const char *iden
     struct libxml x = { 0 };
     xmlDocPtr doc;
     const xmlNode *root, *res, *found = NULL;
-    char id[256], desc[256], seen[512] = "";
+    /* One more than the longest result and description a spec may name. */
+    char id[XL_COMMAND_MAX_PTS_TEXT + 2], desc[XL_COMMAND_MAX_PTS_TEXT + 2], seen[512] = "";
     size_t nseen = 0;
     int rc;
 

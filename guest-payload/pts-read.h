@@ -14,7 +14,7 @@
 struct xl_pts_value {
     double value;            /* the last <Entry>'s <Value> (the system PTS added last) */
     char title[128];         /* <Title> */
-    char description[256];   /* <Description> */
+    char description[258];   /* <Description> */
     char scale[64];          /* <Scale>, PTS's unit */
     char proportion[8];      /* <Proportion>: HIB or LIB, "" when absent */
     char raw[512];           /* <RawString>: PTS's own trials, ':'-separated */

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,8 @@ static int walk_one(const char *path, const struct stat *st, int type, struct FT
 {
     (void)ftw;
     if (type == FTW_F && S_ISREG(st->st_mode)) {
-        *walk_bytes += (uint64_t)st->st_size;
+        /* A block and an inode per file at least, whatever its size. */
+        *walk_bytes += ((uint64_t)st->st_size + 4095) / 4096 * 4096 + 4096;
     } else if (type == FTW_D || type == FTW_SL || type == FTW_SLN) {
         *walk_bytes += 4096;
     } else {
@@ -112,8 +114,18 @@ static int stage_input(const char *stage, const struct xl_payload_item *it)
     if (lstat(it->src, &st) < 0)
         return xl_error_errno(XL_ERR_FAIL, errno, "input %s", it->src);
     if (S_ISREG(st.st_mode)) {
-        int rc = xl_copy_sparse(it->src, dst, &reflinked);
+        /* Copied from what was opened, not what the name says by then: a
+         * file swapped for a symlink or a fifo after the check is refused. */
+        xl_autofd int fd = open(it->src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        xl_autofree char *self = NULL;
+        int rc;
 
+        if (fd < 0)
+            return xl_error_errno(XL_ERR_INVAL, errno, "input %s", it->src);
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+            return xl_error(XL_ERR_INVAL, "input %s: no longer a regular file", it->src);
+        self = xl_asprintf("/proc/self/fd/%d", fd);
+        rc = xl_copy_sparse(self, dst, &reflinked);
         if (!rc && chmod(dst, st.st_mode & 0755) < 0)
             rc = xl_error_errno(XL_ERR_FAIL, errno, "%s", dst);
         return rc;

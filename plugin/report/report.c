@@ -453,7 +453,28 @@ char *xl_report_log_text(const struct xl_report *rep, const struct xl_report_tes
 
     if (!path)
         return NULL;
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    /* logs/<job>/<slot>.log one component at a time from the run directory:
+     * no symlink followed anywhere below it (a moved or merged run directory
+     * is the user's, its insides are data). */
+    {
+        char rel[sizeof(t->log)], *job, *file;
+        int dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), d2;
+
+        snprintf(rel, sizeof(rel), "%s", t->log);
+        job = strchr(rel, '/');
+        *job++ = '\0';
+        file = strchr(job, '/');
+        *file++ = '\0';
+        d2 = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd >= 0)
+            close(dfd);
+        dfd = d2 < 0 ? -1 : openat(d2, job, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (d2 >= 0)
+            close(d2);
+        fd = dfd < 0 ? -1 : openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (dfd >= 0)
+            close(dfd);
+    }
     if (fd < 0)
         return NULL;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

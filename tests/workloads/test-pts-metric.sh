@@ -76,6 +76,16 @@ X
 run xxe '{"name":"t","how":"pts","file":"composite.xml","result":"t/x","unit":"s","better":"lower"}' "$T/xxe.xml"
 field xxe 'r["status"] == "failed" and "is not a number" in r["error"]'
 ok $? "an external entity is not read: the value stays empty"
+# Fields longer than any a spec may name, with leading blanks: cut, no crash.
+python3 - "$T/long.xml" <<'PY'
+import sys
+open(sys.argv[1], "w").write('<?xml version="1.0"?>\n<PhoronixTestSuite><Result><Identifier>\n    ' + 'A' * 300 +
+    '</Identifier><Title>\n   ' + 'T' * 300 + '</Title><Description>  ' + 'D' * 5000 +
+    '</Description><Data><Entry><Value>1</Value></Entry></Data></Result></PhoronixTestSuite>\n')
+PY
+run long '{"name":"t","how":"pts","file":"composite.xml","result":"t/x","unit":"s","better":"lower"}' "$T/long.xml"
+field long 'r["status"] == "failed" and "no result t/x; it has 1: AAAA" in r["error"]'
+ok $? "over-long fields with leading blanks are cut, and the trial fails cleanly naming them"
 # An entity bomb (11 levels of tenfold expansion) is refused, not expanded.
 python3 - "$T/bomb.xml" <<'PY'
 import sys
