@@ -349,12 +349,34 @@ struct journal_ctx {
     int rc;
 };
 
+/* The log the collector stored for a journalled result, as results.json
+ * would name it: logs/<job>/<slot>.log, when that file is there. */
+static void journal_log(const struct xl_report *rep, json_object *ev)
+{
+    json_object *job = NULL, *slot = NULL, *doc = NULL;
+    xl_autofree char *rel = NULL, *abs = NULL;
+    struct stat st;
+
+    if (!rep->dir || !json_object_object_get_ex(ev, "job", &job) || !json_object_is_type(job, json_type_string) ||
+        !json_object_object_get_ex(ev, "slot", &slot) || !json_object_is_type(slot, json_type_int) ||
+        !json_object_object_get_ex(ev, "result", &doc) || !json_object_is_type(doc, json_type_object) ||
+        json_object_get_int64(slot) < 0)
+        return;
+    rel = xl_asprintf("logs/%s/%lld.log", json_object_get_string(job), (long long)json_object_get_int64(slot));
+    abs = xl_asprintf("%s/%s", rep->dir, rel);
+    if (xl_log_path_ok(rel) && strlen(rel) < sizeof(((struct xl_result *)0)->log) && lstat(abs, &st) == 0 &&
+        S_ISREG(st.st_mode))
+        xl_json_add(doc, "log", xl_json_str(rel));
+}
+
 static void journal_result(void *opaque, json_object *ev)
 {
     struct journal_ctx *ctx = opaque;
 
-    if (!ctx->rc && xl_journal_is(ev, "result"))
+    if (!ctx->rc && xl_journal_is(ev, "result")) {
+        journal_log(ctx->rep, ev);
         ctx->rc = add_json(ctx->rep, ev, ctx->path);
+    }
 }
 
 /* A run's journal without results.json (the run was stopped): its result
