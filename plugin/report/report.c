@@ -347,12 +347,15 @@ struct journal_ctx {
     struct xl_report *rep;
     const char *path;
     int rc;
+    json_object *counters;   /* "arm/benchmark/variant" -> trials seen, as runstore numbers them */
+    json_object *seen;       /* "job/slot" -> true: a slot journalled twice counts once */
 };
 
 /* The log the collector stored for a journalled result, as results.json
  * would name it: logs/<job>/<slot>.log, when that file is there. */
-static void journal_log(const struct xl_report *rep, json_object *ev)
+static void journal_log(struct journal_ctx *ctx, json_object *ev)
 {
+    const struct xl_report *rep = ctx->rep;
     json_object *job = NULL, *slot = NULL, *doc = NULL;
     xl_autofree char *rel = NULL, *abs = NULL;
     struct stat st;
@@ -367,6 +370,33 @@ static void journal_log(const struct xl_report *rep, json_object *ev)
     if (xl_log_path_ok(rel) && strlen(rel) < sizeof(((struct xl_result *)0)->log) && lstat(abs, &st) == 0 &&
         S_ISREG(st.st_mode))
         xl_json_add(doc, "log", xl_json_str(rel));
+    /* Which clone, as results.json says it: the job is "xl-<run>-<arm>-<replica>"
+     * (runstore.h), and the guest's trial is that replica's own. */
+    {
+        const char *j = json_object_get_string(job), *dash = strrchr(j, '-');
+        json_object *trial = NULL;
+        char *end = NULL;
+        long rep_no = dash ? strtol(dash + 1, &end, 10) : 0;
+
+        if (dash && end && *end == '\0' && end != dash + 1 && rep_no >= 1 && rep_no <= 1024 &&
+            json_object_object_get_ex(doc, "trial", &trial) && json_object_is_type(trial, json_type_int)) {
+            json_object *arm = NULL, *bench = NULL, *variant = NULL, *cnt = NULL;
+            xl_autofree char *key = NULL;
+            int n;
+
+            json_object_object_get_ex(doc, "arm", &arm);
+            json_object_object_get_ex(doc, "benchmark", &bench);
+            json_object_object_get_ex(doc, "variant", &variant);
+            key = xl_asprintf("%s/%s/%s", json_object_get_string(arm), json_object_get_string(bench),
+                              json_object_get_string(variant));
+            n = json_object_object_get_ex(ctx->counters, key, &cnt) ? json_object_get_int(cnt) + 1 : 1;
+            xl_json_add(ctx->counters, key, json_object_new_int(n));
+            xl_json_add(doc, "replica", json_object_new_int((int)rep_no));
+            xl_json_add(doc, "replica_trial", json_object_get(trial));
+            /* An arm's trials numbered across its replicas, as results.json has them. */
+            xl_json_add(doc, "trial", json_object_new_int(n));
+        }
+    }
 }
 
 static void journal_result(void *opaque, json_object *ev)
@@ -374,7 +404,16 @@ static void journal_result(void *opaque, json_object *ev)
     struct journal_ctx *ctx = opaque;
 
     if (!ctx->rc && xl_journal_is(ev, "result")) {
-        journal_log(ctx->rep, ev);
+        json_object *job = NULL, *slot = NULL;
+
+        if (json_object_object_get_ex(ev, "job", &job) && json_object_object_get_ex(ev, "slot", &slot)) {
+            xl_autofree char *key = xl_asprintf("%s/%s", json_object_get_string(job), json_object_get_string(slot));
+
+            if (json_object_object_get_ex(ctx->seen, key, NULL))
+                return;
+            xl_json_add(ctx->seen, key, json_object_new_boolean(1));
+        }
+        journal_log(ctx, ev);
         ctx->rc = add_json(ctx->rep, ev, ctx->path);
     }
 }
@@ -384,9 +423,11 @@ static void journal_result(void *opaque, json_object *ev)
 static int load_journal(struct xl_report *rep, const char *dir)
 {
     xl_autofree char *path = xl_asprintf("%s/" XL_JOURNAL_NAME, dir);
-    struct journal_ctx ctx = { rep, path, XL_OK };
+    struct journal_ctx ctx = { rep, path, XL_OK, json_object_new_object(), json_object_new_object() };
     int rc = xl_journal_read(path, journal_result, &ctx, NULL);
 
+    json_object_put(ctx.counters);
+    json_object_put(ctx.seen);
     return rc ? rc : ctx.rc;
 }
 
