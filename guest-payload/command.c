@@ -281,6 +281,7 @@ static int metric_pts(const struct xl_metric *m, const char *cwd, struct xl_resu
     xl_json_add(r->details, "pts_title", xl_json_str(v.title));
     xl_json_add(r->details, "pts_description", xl_json_str(v.description));
     xl_json_add(r->details, "pts_scale", xl_json_str(v.scale));
+    xl_json_add(r->details, "pts_arguments", xl_json_str(v.arguments));
     xl_json_add(r->details, "pts_raw", xl_json_str(v.raw));
     return XL_OK;
 }

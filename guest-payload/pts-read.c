@@ -134,6 +134,7 @@ int xl_pts_find(const char *text, size_t len, const char *what, const char *iden
     text_of(child(found, "Title"), v->title, sizeof(v->title));
     snprintf(v->description, sizeof(v->description), "%s", desc);
     text_of(child(found, "Scale"), v->scale, sizeof(v->scale));
+    text_of(child(found, "Arguments"), v->arguments, sizeof(v->arguments));
     text_of(child(found, "Proportion"), v->proportion, sizeof(v->proportion));
     {
         const xmlNode *data = child(found, "Data"), *e, *last = NULL;

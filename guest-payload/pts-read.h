@@ -16,6 +16,7 @@ struct xl_pts_value {
     char title[128];         /* <Title> */
     char description[258];   /* <Description> */
     char scale[64];          /* <Scale>, PTS's unit */
+    char arguments[128];     /* <Arguments> */
     char proportion[8];      /* <Proportion>: HIB or LIB, "" when absent */
     char raw[512];           /* <RawString>: PTS's own trials, ':'-separated */
     unsigned entries;        /* how many <Entry> the result had */

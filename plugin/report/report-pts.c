@@ -13,12 +13,12 @@
 #include "xl-util.h"
 
 struct pts_profile {
-    char identifier[64];
-    char title[64];
-    char app_version[16];
-    char arguments[64];
-    char description[96];
-    char scale[16];
+    char identifier[128];
+    char title[128];
+    char app_version[128];
+    char arguments[128];
+    char description[128];
+    char scale[32];
 };
 
 /* variant prefix, its description word */
@@ -46,6 +46,20 @@ static void profile_of(const struct xl_report_row *row, struct pts_profile *p)
 
     memset(p, 0, sizeof(*p));
     snprintf(p->scale, sizeof(p->scale), "%s", strcmp(row->unit, "s") == 0 ? "Seconds" : row->unit);
+    /* A pts metric's row is what PTS measured: PTS's own identity, so
+     * merge-results lines it up with the same test's published results. */
+    if (row->pts_identifier[0]) {
+        const char *ver = strrchr(row->pts_identifier, '-');
+
+        snprintf(p->identifier, sizeof(p->identifier), "%s", row->pts_identifier);
+        snprintf(p->title, sizeof(p->title), "%s", row->pts_title[0] ? row->pts_title : row->label);
+        snprintf(p->app_version, sizeof(p->app_version), "%s", ver ? ver + 1 : "");
+        snprintf(p->arguments, sizeof(p->arguments), "%s", row->pts_arguments);
+        snprintf(p->description, sizeof(p->description), "%s", row->pts_description);
+        if (row->pts_scale[0])
+            snprintf(p->scale, sizeof(p->scale), "%s", row->pts_scale);
+        return;
+    }
     if (strcmp(row->benchmark, "nqueens") == 0) {
         /* xenlab's own solver, not PTS's n-queens profile: its own identity. */
         snprintf(p->identifier, sizeof(p->identifier), "xenlab/nqueens-%s", XENLAB_VERSION);

@@ -117,6 +117,35 @@ static void note_sensors(struct xl_arm_sensors *s, json_object *env)
 
 /* A tail from the details: guest data, so bounded and made printable
  * (XML 1.0 has no place for control characters). */
+/* details.KEY as one printable line into buf; false when absent. */
+static bool detail_line(json_object *details, const char *key, char *buf, size_t len)
+{
+    json_object *v = NULL;
+
+    buf[0] = '\0';
+    if (!details || !json_object_object_get_ex(details, key, &v) || !json_object_is_type(v, json_type_string))
+        return false;
+    snprintf(buf, len, "%s", json_object_get_string(v));
+    xl_text_ascii(buf, len - 1);
+    return true;
+}
+
+static void pts_identity(struct xl_report_row *row, json_object *details)
+{
+    /* "NAMESPACE/NAME-VERSION" as PTS writes test identifiers (pts/, local/,
+     * a user's); xenlab's own file read back is xenlab's, not PTS's. */
+    if (!detail_line(details, "pts_identifier", row->pts_identifier, sizeof(row->pts_identifier)) ||
+        !strchr(row->pts_identifier, '/') || strncmp(row->pts_identifier, "xenlab/", 7) == 0 ||
+        strchr(row->pts_identifier, ' ')) {
+        row->pts_identifier[0] = '\0';
+        return;
+    }
+    detail_line(details, "pts_title", row->pts_title, sizeof(row->pts_title));
+    detail_line(details, "pts_description", row->pts_description, sizeof(row->pts_description));
+    detail_line(details, "pts_scale", row->pts_scale, sizeof(row->pts_scale));
+    detail_line(details, "pts_arguments", row->pts_arguments, sizeof(row->pts_arguments));
+}
+
 static char *detail_tail(json_object *details, const char *key)
 {
     json_object *v = NULL;
@@ -241,6 +270,8 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
         row->lower_is_better = r->lower_is_better;
         row->is_test = strcmp(r->benchmark, "command") == 0 && strcmp(r->unit, "pass") == 0;
     }
+    if (!row->pts_identifier[0] && strcmp(r->benchmark, "command") == 0)
+        pts_identity(row, r->details);
     c = &row->cells[a];
     for (i = 0; i < c->nr_trials; i++)
         if (c->trials[i] == r->trial)

@@ -53,6 +53,10 @@ struct xl_report_row {
     /* A test: a command workload's exit metric (benchmark "command", unit
      * "pass"): 1 passed, 0 failed. Its cells keep every run. */
     bool is_test;
+    /* A pts metric's result: what PTS called it (its first result's
+     * details), so the PTS export gives PTS's identity only to what PTS
+     * produced. "" for everything else. */
+    char pts_identifier[128], pts_title[128], pts_description[128], pts_scale[32], pts_arguments[128];
     struct xl_report_cell cells[XL_REPORT_MAX_ARMS];
 };
 

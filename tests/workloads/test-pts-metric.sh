@@ -45,6 +45,34 @@ ok $? "details carry PTS's identifier, title, description, unit and its own tria
 field nq 'r["label"] == "nq t" and r["unit"] == "s" and r["variant"] == "nq-t"'
 ok $? "the row keeps the spec's names: PTS's identity only in the details"
 
+# What PTS produced keeps PTS's identity in xenlab's own PTS export (so
+# merge-results lines it up); what xenlab measured never takes it.
+cat > "$T/gzip.xml" <<'X'
+<?xml version="1.0"?>
+<PhoronixTestSuite><Result><Identifier>pts/compress-gzip-1.2.0</Identifier><Title>Gzip Compression</Title>
+<Arguments>-9</Arguments><Description>Linux Source Tree Archiving To .tar.gz</Description><Scale>MB/s</Scale>
+<Proportion>HIB</Proportion><Data><Entry><Identifier>guest</Identifier><Value>52.3</Value><RawString>52.1:52.5</RawString>
+</Entry></Data></Result></PhoronixTestSuite>
+X
+run gz '{"name":"mbs","how":"pts","file":"composite.xml","result":"pts/compress-gzip-1.2.0","unit":"MB/s","better":"higher"}' "$T/gzip.xml"
+field gz 'r["status"] == "ok" and r["value"] == 52.3 and d["pts_arguments"] == "-9"'
+ok $? "a PTS-made result is read (52.3 MB/s, its arguments kept)"
+cat "$T/gz.out" "$T/nq.out" > "$T/both.jsonl"
+"$X" report "$T/both.jsonl" --format pts --output "$T/export.xml" 2> "$T/err"
+python3 - "$T/export.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+rs = {r.findtext("Identifier"): r for r in ET.parse(sys.argv[1]).getroot().findall("Result")}
+g = rs.get("pts/compress-gzip-1.2.0")
+ok = (g is not None and g.findtext("Description") == "Linux Source Tree Archiving To .tar.gz"
+      and g.findtext("Arguments") == "-9" and g.findtext("Scale") == "MB/s" and g.findtext("AppVersion") == "1.2.0"
+      and g.findtext("Title") == "Gzip Compression"
+      and "xenlab/command" in rs and not any(k.startswith("pts/") and k != "pts/compress-gzip-1.2.0" for k in rs))
+if not ok:
+    print("# " + repr(sorted(rs)))
+sys.exit(0 if ok else 1)
+PY
+ok $? "xenlab's PTS export gives the PTS-made row PTS's identity and description, the rest xenlab's own"
+
 run mem '{"name":"add","how":"pts","file":"composite.xml","result":"xenlab/memory-0.1.0","description":"Add - Floating Point","unit":"MB/s","better":"higher"}'
 field mem 'r["status"] == "ok" and d["pts_description"] == "Add - Floating Point" and r["value"] > 0'
 ok $? "description picks one of a test's results"
