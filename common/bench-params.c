@@ -86,6 +86,16 @@ int xl_mem_type_parse(const char *s, enum xl_mem_type *t_r)
     return rc;
 }
 
+const struct xl_bench_params *xl_bench_with_inputs(const struct xl_bench_params *items, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (items[i].command && items[i].command->nr_inputs)
+            return &items[i];
+    return NULL;
+}
+
 void xl_bench_params_variant(const struct xl_bench_params *p, char *buf, size_t len)
 {
     switch (p->kind) {

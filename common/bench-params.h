@@ -44,6 +44,8 @@ int xl_mem_type_parse(const char *s, enum xl_mem_type *t_r);
 /* Row key ("n18", "add-fp", "clients6"), row label ("N-Queens, N=18"),
  * unit ("s", "MB/s") and direction. */
 void xl_bench_params_variant(const struct xl_bench_params *p, char *buf, size_t len);
+/* The first of the n items that is a command with inputs, or NULL. */
+const struct xl_bench_params *xl_bench_with_inputs(const struct xl_bench_params *items, size_t n);
 void xl_bench_params_label(const struct xl_bench_params *p, char *buf, size_t len);
 const char *xl_bench_params_unit(const struct xl_bench_params *p);
 bool xl_bench_params_lower_is_better(const struct xl_bench_params *p);

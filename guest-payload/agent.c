@@ -315,7 +315,7 @@ static int run(struct agent *a, const char *plan_file, const char *worker, const
     }
     /* The inputs dom0 put on the payload disk, read-only, for the plan's
      * commands; a plan that names some cannot run without them. */
-    if (xl_inputs_wanted(&a->plan)) {
+    if (xl_bench_with_inputs(a->plan.items, a->plan.nr_items)) {
         rc = xl_inputs_mount(a->payload_dev, &a->plan, &mnt);
         if (rc)
             return fail(a, rc);

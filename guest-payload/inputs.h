@@ -14,9 +14,6 @@
 /* $XENLAB_INPUTS when it names an absolute path of printable ASCII, else NULL. */
 const char *xl_inputs_dir(void);
 
-/* Whether any item of plan is a command with inputs. */
-bool xl_inputs_wanted(const struct xl_plan *plan);
-
 /* Agent side: mounts dev (NULL: the filesystem labelled xenlab-payload,
  * found with libblkid) read-only, nosuid, nodev on a new directory under
  * /run/xenlab, checks it carries this plan (its plan.json, when it has

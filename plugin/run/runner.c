@@ -405,15 +405,12 @@ static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
         if (rc)
             goto fail;
     } else {
-        size_t i;
+        const struct xl_bench_params *in = xl_bench_with_inputs(a->plan.items, a->plan.nr_items);
 
-        for (i = 0; i < a->plan.nr_items; i++) {
-            if (a->plan.items[i].command && a->plan.items[i].command->nr_inputs) {
-                rc = xl_error(XL_ERR_INVAL, "command %s: inputs travel on a dom0 payload disk, which the %s "
-                              "backend does not take (it clones on its own storage)", a->plan.items[i].command->name,
-                              rn->o->backend);
-                goto fail;
-            }
+        if (in) {
+            rc = xl_error(XL_ERR_INVAL, "command %s: inputs travel on a dom0 payload disk, which the %s "
+                          "backend does not take (it clones on its own storage)", in->command->name, rn->o->backend);
+            goto fail;
         }
     }
     req.base = base;

@@ -190,19 +190,6 @@ static bool commands_allowed(void)
     return S_ISREG(st.st_mode) && st.st_uid == 0;
 }
 
-/* Inputs copy dom0 files into the clones, where the caller's command can
- * print them back: a XAPI caller names none (the caller is trusted with
- * guests, not with dom0's files). */
-static bool has_inputs(const struct xl_spec *s)
-{
-    size_t i;
-
-    for (i = 0; i < s->nr_benches; i++)
-        if (s->benches[i].command && s->benches[i].command->nr_inputs)
-            return true;
-    return false;
-}
-
 static bool has_commands(const struct xl_spec *s)
 {
     size_t i;
@@ -251,7 +238,10 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
                           "creating " XAPI_COMMANDS_FILE ")");
         goto out;
     }
-    if (has_inputs(&run.spec)) {
+    /* Inputs copy dom0 files into the clones, where the caller's command can
+     * print them back: a XAPI caller names none (the caller is trusted with
+     * guests, not with dom0's files). */
+    if (xl_bench_with_inputs(run.spec.benches, run.spec.nr_benches)) {
         rc = xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "spec",
                           "inputs name dom0 files, which a XAPI caller may not copy into guests");
         goto out;
