@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "runstore.h"
 #include "json-util.h"
 #include "text.h"
 #include "trial-log.h"
@@ -378,7 +379,7 @@ struct journal_ctx {
     struct xl_report *rep;
     const char *path;
     int rc;
-    json_object *counters;   /* "arm/benchmark/variant" -> trials seen, as runstore numbers them */
+    json_object *counters;   /* xl_run_next_trial's, as results.json numbers trials */
     json_object *seen;       /* "job/slot" -> true: a slot journalled twice counts once */
 };
 
@@ -411,17 +412,14 @@ static void journal_log(struct journal_ctx *ctx, json_object *ev)
 
         if (dash && end && *end == '\0' && end != dash + 1 && rep_no >= 1 && rep_no <= 1024 &&
             json_object_object_get_ex(doc, "trial", &trial) && json_object_is_type(trial, json_type_int)) {
-            json_object *arm = NULL, *bench = NULL, *variant = NULL, *cnt = NULL;
-            xl_autofree char *key = NULL;
-            int n;
+            json_object *arm = NULL, *bench = NULL, *variant = NULL;
+            unsigned n;
 
             json_object_object_get_ex(doc, "arm", &arm);
             json_object_object_get_ex(doc, "benchmark", &bench);
             json_object_object_get_ex(doc, "variant", &variant);
-            key = xl_asprintf("%s/%s/%s", json_object_get_string(arm), json_object_get_string(bench),
-                              json_object_get_string(variant));
-            n = json_object_object_get_ex(ctx->counters, key, &cnt) ? json_object_get_int(cnt) + 1 : 1;
-            xl_json_add(ctx->counters, key, json_object_new_int(n));
+            n = xl_run_next_trial(ctx->counters, json_object_get_string(arm), json_object_get_string(bench),
+                                  json_object_get_string(variant));
             xl_json_add(doc, "replica", json_object_new_int((int)rep_no));
             xl_json_add(doc, "replica_trial", json_object_get(trial));
             /* An arm's trials numbered across its replicas, as results.json has them. */

@@ -318,8 +318,7 @@ static void results_cb(void *opaque, json_object *ev)
     struct xl_run_job *j;
     struct xl_result res;
     int64_t slot = xl_journal_int(ev, "slot", -1);
-    xl_autofree char *key = NULL, *ckey = NULL;
-    json_object *cnt = NULL;
+    xl_autofree char *key = NULL;
     int trial;
 
     if (event && strcmp(event, "job") == 0) {
@@ -339,9 +338,7 @@ static void results_cb(void *opaque, json_object *ev)
         return;
     }
     xl_json_add(ctx->seen, key, json_object_new_boolean(1));
-    ckey = xl_asprintf("%s/%s/%s", res.arm, res.benchmark, res.variant);
-    trial = json_object_object_get_ex(ctx->counters, ckey, &cnt) ? json_object_get_int(cnt) + 1 : 1;
-    xl_json_add(ctx->counters, ckey, json_object_new_int(trial));
+    trial = (int)xl_run_next_trial(ctx->counters, res.arm, res.benchmark, res.variant);
     /* Which clone ran it is ours to say, whatever the guest wrote. */
     res.replica = j ? j->replica : 0;
     res.replica_trial = j ? res.trial : 0;
@@ -359,6 +356,16 @@ static void results_cb(void *opaque, json_object *ev)
     copy = xl_result_to_json(&res);
     json_object_array_add(ctx->list, copy);
     xl_result_dispose(&res);
+}
+
+unsigned xl_run_next_trial(json_object *counters, const char *arm, const char *benchmark, const char *variant)
+{
+    xl_autofree char *key = xl_asprintf("%s/%s/%s", arm, benchmark, variant);
+    json_object *cnt = NULL;
+    int n = json_object_object_get_ex(counters, key, &cnt) ? json_object_get_int(cnt) + 1 : 1;
+
+    xl_json_add(counters, key, json_object_new_int(n));
+    return (unsigned)n;
 }
 
 int xl_run_write_results(struct xl_run *r)

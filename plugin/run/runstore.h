@@ -83,6 +83,11 @@ int xl_run_log_resource(struct xl_run *r, struct xl_run_job *j, bool created, co
  * `xenlab runs` shows it failed with the reason. */
 int xl_run_log_failed(struct xl_run *r, const char *reason);
 
+/* results.json's numbering of trials: an arm's trials of one benchmark and
+ * variant counted across its replicas in journal order. counters is the
+ * caller's object, one per pass over a journal; returns the next number. */
+unsigned xl_run_next_trial(json_object *counters, const char *arm, const char *benchmark, const char *variant);
+
 /* Writes results.json from the journal's result events, pooling replicas of
  * an arm (trials renumbered per arm and variant in journal order). */
 int xl_run_write_results(struct xl_run *r);
