@@ -103,6 +103,17 @@ void *xl_realloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1));
 char *xl_strdup(const char *s) { return check_alloc(strdup(s)); }
 char *xl_strndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
 
+void xl_fnv1a64(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        *h ^= b[i];
+        *h *= UINT64_C(0x100000001b3);
+    }
+}
+
 char *xl_asprintf(const char *fmt, ...)
 {
     va_list ap;

@@ -55,6 +55,12 @@ char *xl_strdup(const char *s);
 char *xl_strndup(const char *s, size_t n);
 char *xl_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* FNV-1a, 64 bits: a fingerprint that says "same bytes" (cache keys, a run's
+ * spec), not a defence against someone choosing colliding inputs. Start from
+ * XL_FNV1A64_INIT and feed bytes in order. */
+#define XL_FNV1A64_INIT UINT64_C(0xcbf29ce484222325)
+void xl_fnv1a64(uint64_t *h, const void *p, size_t n);
+
 /* Reads at most max_bytes of a file into a NUL-terminated buffer; a larger
  * file is an error naming the path. */
 int xl_read_file(const char *path, size_t max_bytes, char **buf_r, size_t *len_r);

@@ -136,25 +136,14 @@ static char *agent_beside(const char *guest_binary)
                  : xl_strdup("xenlab-guest-agent");
 }
 
-static void fnv_bytes(uint64_t *h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        *h ^= b[i];
-        *h *= UINT64_C(0x100000001b3);
-    }
-}
-
 /* Each field with its length, so "ab"+"c" and "a"+"bc" differ. */
 static void fnv_field(uint64_t *h, const char *s)
 {
     size_t n = s ? strlen(s) : SIZE_MAX;
 
-    fnv_bytes(h, &n, sizeof(n));
+    xl_fnv1a64(h, &n, sizeof(n));
     if (s)
-        fnv_bytes(h, s, n);
+        xl_fnv1a64(h, s, n);
 }
 
 static int fnv_file(uint64_t *h, const char *path)
@@ -165,8 +154,8 @@ static int fnv_file(uint64_t *h, const char *path)
 
     if (rc)
         return rc;
-    fnv_bytes(h, &len, sizeof(len));
-    fnv_bytes(h, buf, len);
+    xl_fnv1a64(h, &len, sizeof(len));
+    xl_fnv1a64(h, buf, len);
     return XL_OK;
 }
 
@@ -181,7 +170,7 @@ static void tree_hash(const struct xl_base_recipe *r, uint64_t *h)
     fnv_field(h, "xenlab base tree 1");
     fnv_field(h, r->suite);
     fnv_field(h, r->mirror);
-    fnv_bytes(h, &r->container_image, sizeof(r->container_image));
+    xl_fnv1a64(h, &r->container_image, sizeof(r->container_image));
     fnv_field(h, CONTAINER_PACKAGES);
     for (p = default_packages; *p; p++)
         fnv_field(h, *p);
@@ -196,14 +185,14 @@ static void hex(uint64_t h, char out[17])
 
 int xl_base_recipe_hash(const struct xl_base_recipe *r, char hash[17])
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    uint64_t h = XL_FNV1A64_INIT;
     int rc;
 
     tree_hash(r, &h);
     fnv_field(&h, "xenlab base image 1");
-    fnv_bytes(&h, &r->size, sizeof(r->size));
-    fnv_bytes(&h, &r->swap, sizeof(r->swap));
-    fnv_bytes(&h, &r->layout, sizeof(r->layout));
+    xl_fnv1a64(&h, &r->size, sizeof(r->size));
+    xl_fnv1a64(&h, &r->swap, sizeof(r->swap));
+    xl_fnv1a64(&h, &r->layout, sizeof(r->layout));
     fnv_field(&h, r->format);
     fnv_field(&h, XL_AGENT_UNIT);
     fnv_field(&h, ENGINE_DROPIN);
@@ -629,7 +618,7 @@ static int register_base(const struct xl_base_recipe *r, const char *image, stru
 static int ensure_tree(struct build *b, const char *trees, bool *made_r)
 {
     const struct xl_base_recipe *r = b->r;
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    uint64_t h = XL_FNV1A64_INIT;
     char th[17];
     xl_autofree char *done = NULL, *tmp = NULL;
     const char *final_root;

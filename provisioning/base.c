@@ -83,7 +83,7 @@ static char *base_path(const char *name)
 static int fingerprint(const char *image, uint64_t *size_r, int64_t *mtime_r, char sum[17], bool *is_block_r)
 {
     xl_autofd int fd = open(image, O_RDONLY | O_CLOEXEC);
-    uint64_t h = 0xcbf29ce484222325ULL, left = XL_MiB;
+    uint64_t h = XL_FNV1A64_INIT, left = XL_MiB;
     unsigned char buf[65536];
     struct stat st;
 
@@ -106,7 +106,6 @@ static int fingerprint(const char *image, uint64_t *size_r, int64_t *mtime_r, ch
     *mtime_r = (int64_t)st.st_mtime;
     while (left > 0) {
         ssize_t n = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
-        ssize_t i;
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -114,10 +113,7 @@ static int fingerprint(const char *image, uint64_t *size_r, int64_t *mtime_r, ch
             return xl_error_errno(XL_ERR_FAIL, errno, "%s: read", image);
         if (n == 0)
             break;
-        for (i = 0; i < n; i++) {
-            h ^= buf[i];
-            h *= 0x100000001b3ULL;
-        }
+        xl_fnv1a64(&h, buf, (size_t)n);
         left -= (uint64_t)n;
     }
     snprintf(sum, 17, "%016llx", (unsigned long long)h);

@@ -230,6 +230,8 @@ int xl_cmd_report(int argc, char **argv)
         rc = xl_error(XL_ERR_INVAL, "report: give at least one run id, result file or run directory");
         goto out;
     }
+    /* Several runs side by side: run A's vm1 and run B's vm1 are two arms. */
+    rep.by_run = argc - optind > 1;
     for (i = optind; i < argc && !rc; i++) {
         xl_autofree char *path = NULL;
         size_t before = rep.nr_rows;

@@ -10,6 +10,7 @@
 #include "base.h"
 #include "commands.h"
 #include "cpuset.h"
+#include "host-info.h"
 #include "json-util.h"
 #include "payload.h"
 #include "provision.h"
@@ -363,6 +364,11 @@ int xl_cmd_run(int argc, char **argv)
             add_opt(ev, "base", o.base);
             add_opt(ev, "template", o.template);
             add_opt(ev, "clone_dir", o.clone_dir);
+            {
+                xl_autofree char *spec_path = xl_asprintf("%s/spec.json", run.dir);
+
+                xl_json_add(ev, "host", xl_host_info_collect(o.backend ? o.backend : xl_backend_default(), spec_path));
+            }
             rc = xl_run_log(&run, ev);
         }
     }

@@ -47,6 +47,48 @@ void xl_env_cells(const struct xl_arm_env *e, char cells[XL_ENV_NR_COLS][XL_ENV_
         snprintf(cells[XL_ENV_COL_KERNEL], XL_ENV_CELL_MAX, "%s", e->kernel);
 }
 
+const char *const xl_run_col_names[XL_RUN_NR_COLS] = {
+    [XL_RUN_COL_ID] = "run",
+    [XL_RUN_COL_HOST] = "host",
+    [XL_RUN_COL_CPU] = "CPU",
+    [XL_RUN_COL_XEN] = "Xen",
+    [XL_RUN_COL_KERNEL] = "dom0 kernel",
+    [XL_RUN_COL_BACKEND] = "backend",
+    [XL_RUN_COL_XENLAB] = "xenlab",
+    [XL_RUN_COL_SPEC] = "spec",
+    [XL_RUN_COL_ARMS] = "arms",
+};
+
+void xl_run_cells(const struct xl_report *rep, size_t i, char cells[XL_RUN_NR_COLS][XL_RUN_CELL_MAX])
+{
+    const struct xl_report_run *run = &rep->runs[i];
+    const struct xl_host_info *h = &run->host;
+    const char *from[XL_RUN_NR_COLS] = {
+        [XL_RUN_COL_ID] = run->id, [XL_RUN_COL_HOST] = h->hostname, [XL_RUN_COL_XEN] = h->xen,
+        [XL_RUN_COL_KERNEL] = h->kernel, [XL_RUN_COL_BACKEND] = h->backend, [XL_RUN_COL_XENLAB] = h->xenlab,
+        [XL_RUN_COL_SPEC] = h->spec,
+    };
+    size_t c, a, used = 0;
+
+    for (c = 0; c < XL_RUN_NR_COLS; c++)
+        snprintf(cells[c], XL_RUN_CELL_MAX, "%s", from[c] && from[c][0] ? from[c] : "?");
+    if (h->cpu_model[0] && h->cpus)
+        snprintf(cells[XL_RUN_COL_CPU], XL_RUN_CELL_MAX, "%s (%d CPUs in dom0)", h->cpu_model, h->cpus);
+    else if (h->cpu_model[0])
+        snprintf(cells[XL_RUN_COL_CPU], XL_RUN_CELL_MAX, "%s", h->cpu_model);
+    cells[XL_RUN_COL_ARMS][0] = '\0';
+    for (a = 0; a < rep->nr_arms; a++) {
+        int n;
+
+        if (rep->arm_run[a] != (int)i)
+            continue;
+        n = snprintf(cells[XL_RUN_COL_ARMS] + used, XL_RUN_CELL_MAX - used, "%s%s", used ? ", " : "", rep->arms[a]);
+        if (n < 0 || (size_t)n >= XL_RUN_CELL_MAX - used)
+            break;
+        used += (size_t)n;
+    }
+}
+
 size_t xl_report_pairs(const struct xl_report *rep, const char *num, const char *den,
                        struct xl_report_pair pairs[XL_REPORT_MAX_ARMS])
 {
@@ -78,6 +120,26 @@ char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_repor
     xl_arm_env_from_json(rep->envs[p->arm], &ea);
     xl_arm_env_from_json(rep->envs[p->baseline], &eb);
     xl_compare_envs(&ea, &eb, c_r);
+    /* Arms of two runs: a different machine or hypervisor is a confounder
+     * too (the hosts' own records; unknown on either side says nothing). */
+    if (rep->arm_run[p->arm] >= 0 && rep->arm_run[p->baseline] >= 0 &&
+        rep->arm_run[p->arm] != rep->arm_run[p->baseline]) {
+        const struct xl_host_info *ha = &rep->runs[rep->arm_run[p->arm]].host,
+                                  *hb = &rep->runs[rep->arm_run[p->baseline]].host;
+        const char *what[] = { "host", "host CPU", "Xen" };
+        const char *va[] = { ha->hostname, ha->cpu_model, ha->xen }, *vb[] = { hb->hostname, hb->cpu_model, hb->xen };
+
+        for (size_t k = 0; k < XL_ARRAY_SIZE(what) && c_r->nr_diffs < XL_CONFOUNDERS_MAX; k++) {
+            struct xl_difference *d;
+
+            if (!va[k][0] || !vb[k][0] || strcmp(va[k], vb[k]) == 0)
+                continue;
+            d = &c_r->diffs[c_r->nr_diffs++];
+            snprintf(d->what, sizeof(d->what), "%s", what[k]);
+            snprintf(d->arm, sizeof(d->arm), "%s", va[k]);
+            snprintf(d->baseline, sizeof(d->baseline), "%s", vb[k]);
+        }
+    }
     return xl_comparison_sentence(c_r, rep->arms[p->arm], rep->arms[p->baseline]);
 }
 

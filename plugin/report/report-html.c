@@ -222,6 +222,32 @@ static void write_env(const struct xl_report *rep, FILE *out)
     fputs("</table>\n", out);
 }
 
+/* The run's metadata at the top: which machine, Xen, dom0, backend, spec. */
+static void write_runs(const struct xl_report *rep, FILE *out)
+{
+    size_t i, c;
+
+    if (!rep->nr_runs)
+        return;
+    fputs(rep->nr_runs == 1 ? "<h2>The run</h2>\n<table>\n<tr>" : "<h2>Runs</h2>\n<table>\n<tr>", out);
+    for (c = 0; c < XL_RUN_NR_COLS; c++)
+        fprintf(out, "<th>%s</th>", xl_run_col_names[c]);
+    fputs("</tr>\n", out);
+    for (i = 0; i < rep->nr_runs; i++) {
+        char cells[XL_RUN_NR_COLS][XL_RUN_CELL_MAX];
+
+        xl_run_cells(rep, i, cells);
+        fputs("<tr>", out);
+        for (c = 0; c < XL_RUN_NR_COLS; c++) {
+            fputs("<td>", out);
+            html_text(out, cells[c]);
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</table>\n", out);
+}
+
 static void write_flags(const struct xl_report *rep, const char *num, const char *den, FILE *out)
 {
     struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];
@@ -310,6 +336,7 @@ int xl_report_write_html(const struct xl_report *rep, const char *num, const cha
                  "trials; dev and the whisker: the sample standard deviation; dashed: the 95 %% CI of the mean; dots: "
                  "the trials.</p>\n",
             stamp);
+    write_runs(rep, out);
     write_flags(rep, num, den, out);
     fputs("<h2>Results</h2>\n", out);
     write_table(rep, num, den, out);

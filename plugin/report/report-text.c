@@ -243,6 +243,34 @@ static void md_tests(const struct xl_report *rep, FILE *out)
     md_failed_logs(rep, out);
 }
 
+/* Where the results came from: one line per run, when the results say. */
+static void md_runs(const struct xl_report *rep, FILE *out)
+{
+    size_t i, c;
+
+    if (!rep->nr_runs)
+        return;
+    fputs(rep->nr_runs == 1 ? "\n## The run\n\n|" : "\n## Runs\n\n|", out);
+    for (c = 0; c < XL_RUN_NR_COLS; c++)
+        fprintf(out, " %s |", xl_run_col_names[c]);
+    fputs("\n|", out);
+    for (c = 0; c < XL_RUN_NR_COLS; c++)
+        fputs("---|", out);
+    fputc('\n', out);
+    for (i = 0; i < rep->nr_runs; i++) {
+        char cells[XL_RUN_NR_COLS][XL_RUN_CELL_MAX];
+
+        xl_run_cells(rep, i, cells);
+        fputc('|', out);
+        for (c = 0; c < XL_RUN_NR_COLS; c++) {
+            fputc(' ', out);
+            xl_report_md_text(out, cells[c]);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+}
+
 static void write_md(const struct xl_report *rep, const char *num, const char *den, FILE *out)
 {
     size_t i, a, nmin = SIZE_MAX, nmax = 0;
@@ -302,6 +330,7 @@ static void write_md(const struct xl_report *rep, const char *num, const char *d
     md_decomposition(rep, num, den, out);
     md_tests(rep, out);
     md_env(rep, num, den, out);
+    md_runs(rep, out);
 }
 
 /* A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
@@ -447,6 +476,8 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
         json_object *ao = json_object_new_object();
 
         xl_json_add(ao, "name", xl_json_str(rep->arms[a]));
+        if (rep->arm_run[a] >= 0)
+            xl_json_add(ao, "run", xl_json_str(rep->runs[rep->arm_run[a]].id));
         xl_json_add(ao, "env", rep->envs[a] ? json_object_get(rep->envs[a]) : NULL);
         if (rep->sensors[a].any) {
             json_object *so = json_object_new_object();
@@ -459,6 +490,26 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
         json_object_array_add(arms, ao);
     }
     xl_json_add(o, "arms", arms);
+    if (rep->nr_runs) {
+        json_object *runs = json_object_new_array();
+
+        for (k = 0; k < rep->nr_runs; k++) {
+            const struct xl_host_info *h = &rep->runs[k].host;
+            json_object *ro = json_object_new_object(), *host = json_object_new_object();
+            const char *keys[] = { "hostname", "cpu_model", "kernel", "xen", "backend", "xenlab", "spec" };
+            const char *vals[] = { h->hostname, h->cpu_model, h->kernel, h->xen, h->backend, h->xenlab, h->spec };
+
+            xl_json_add(ro, "id", xl_json_str(rep->runs[k].id));
+            for (i = 0; i < XL_ARRAY_SIZE(keys); i++)
+                if (vals[i][0])
+                    xl_json_add(host, keys[i], xl_json_str(vals[i]));
+            if (h->cpus)
+                xl_json_add(host, "cpus", json_object_new_int(h->cpus));
+            xl_json_add(ro, "host", host);
+            json_object_array_add(runs, ro);
+        }
+        xl_json_add(o, "runs", runs);
+    }
     for (i = 0; i < rep->nr_rows; i++) {
         const struct xl_report_row *row = &rep->rows[i];
         json_object *ro = json_object_new_object(), *cells = json_object_new_object();

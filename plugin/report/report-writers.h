@@ -27,6 +27,26 @@ extern const char *const xl_env_col_names[XL_ENV_NR_COLS];
 /* Formats a validated record for people ("2 (1 usable)", "~0.9 GiB", "none"). */
 void xl_env_cells(const struct xl_arm_env *e, char cells[XL_ENV_NR_COLS][XL_ENV_CELL_MAX]);
 
+/* The columns of "runs": where each run ran (host-info.h). */
+enum {
+    XL_RUN_COL_ID,
+    XL_RUN_COL_HOST,
+    XL_RUN_COL_CPU,
+    XL_RUN_COL_XEN,
+    XL_RUN_COL_KERNEL,
+    XL_RUN_COL_BACKEND,
+    XL_RUN_COL_XENLAB,
+    XL_RUN_COL_SPEC,
+    XL_RUN_COL_ARMS,
+    XL_RUN_NR_COLS,
+};
+#define XL_RUN_CELL_MAX 192
+
+extern const char *const xl_run_col_names[XL_RUN_NR_COLS];
+
+/* Run i of rep as cells ("?" for what the record does not say). */
+void xl_run_cells(const struct xl_report *rep, size_t i, char cells[XL_RUN_NR_COLS][XL_RUN_CELL_MAX]);
+
 struct xl_report_pair {
     size_t arm, baseline;       /* indexes into rep->arms */
 };

@@ -21,6 +21,9 @@
 void xl_report_init(struct xl_report *rep)
 {
     memset(rep, 0, sizeof(*rep));
+    rep->cur_run = -1;
+    for (size_t a = 0; a < XL_REPORT_MAX_ARMS; a++)
+        rep->arm_run[a] = -1;
 }
 
 void xl_report_dispose(struct xl_report *rep)
@@ -72,6 +75,39 @@ static int add_arm(struct xl_report *rep, const char *name)
         return xl_error(XL_ERR_INVAL, "more than %d arms", XL_REPORT_MAX_ARMS);
     rep->arms[rep->nr_arms++] = xl_strdup(name);
     return XL_OK;
+}
+
+/* A run id from a file is data: only what xenlab's ids are made of (and
+ * nothing that could split an --arms list or an "ARM@RUN" name). */
+static bool run_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+
+    return n > 0 && n < XL_REPORT_RUN_ID_MAX && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                          "0123456789._-") == n && id[0] != '.';
+}
+
+/* The run now being loaded: id and host, the same id twice is one run. */
+static void note_run(struct xl_report *rep, const char *id, json_object *host)
+{
+    size_t i;
+
+    rep->cur_run = -1;
+    if (!id || !run_id_ok(id))
+        return;
+    for (i = 0; i < rep->nr_runs; i++) {
+        if (strcmp(rep->runs[i].id, id) == 0) {
+            rep->cur_run = (int)i;
+            if (!rep->runs[i].host.hostname[0] && host)
+                xl_host_info_read(host, &rep->runs[i].host);
+            return;
+        }
+    }
+    if (rep->nr_runs == XL_REPORT_MAX_RUNS)
+        return;
+    snprintf(rep->runs[i].id, sizeof(rep->runs[i].id), "%s", id);
+    xl_host_info_read(host, &rep->runs[i].host);
+    rep->cur_run = (int)rep->nr_runs++;
 }
 
 int xl_report_set_arms(struct xl_report *rep, const char *list)
@@ -238,11 +274,16 @@ bool xl_report_has_tests(const struct xl_report *rep)
 int xl_report_add(struct xl_report *rep, const struct xl_result *r)
 {
     const char *arm_name = r->arm[0] ? r->arm : "unnamed";
+    xl_autofree char *by_run = NULL;
     struct xl_report_cell *c;
     struct xl_report_row *row = NULL;
     size_t i;
     int a, rc;
 
+    if (rep->by_run && rep->cur_run >= 0) {
+        by_run = xl_asprintf("%s@%s", arm_name, rep->runs[rep->cur_run].id);
+        arm_name = by_run;
+    }
     a = find_arm(rep, arm_name);
     if (a < 0) {
         if (rep->fixed_arms)
@@ -252,6 +293,8 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
             return rc;
         a = (int)rep->nr_arms - 1;
     }
+    if (rep->arm_run[a] < 0)
+        rep->arm_run[a] = rep->cur_run;
     for (i = 0; i < rep->nr_rows; i++) {
         if (strcmp(rep->rows[i].benchmark, r->benchmark) == 0 && strcmp(rep->rows[i].variant, r->variant) == 0) {
             row = &rep->rows[i];
@@ -317,8 +360,21 @@ static int add_json(struct xl_report *rep, json_object *v, const char *where)
     }
     if (!json_object_is_type(v, json_type_object))
         return XL_OK;
-    if (json_object_object_get_ex(v, "results", &list) && json_object_is_type(list, json_type_array))
+    if (json_object_object_get_ex(v, "results", &list) && json_object_is_type(list, json_type_array)) {
+        json_object *run = NULL, *host = NULL;
+
+        /* results.json: {"xenlab":"results/1","run":ID,"host":{...},"results":[...]};
+         * an id that is not one gives way to the directory's name. */
+        if (json_object_object_get_ex(v, "run", &run)) {
+            const char *id = json_object_is_type(run, json_type_string) ? json_object_get_string(run) : NULL;
+
+            if ((!id || !run_id_ok(id)) && rep->dir && strrchr(rep->dir, '/'))
+                id = strrchr(rep->dir, '/') + 1;
+            json_object_object_get_ex(v, "host", &host);
+            note_run(rep, id, host);
+        }
         return add_json(rep, list, where);
+    }
     /* Journal records wrap a result in {"event":"result","result":{...}}. */
     if (json_object_object_get_ex(v, "result", &list) && json_object_is_type(list, json_type_object))
         v = list;
@@ -381,6 +437,8 @@ struct journal_ctx {
     int rc;
     json_object *counters;   /* xl_run_next_trial's, as results.json numbers trials */
     json_object *seen;       /* "job/slot" -> true: a slot journalled twice counts once */
+    const char *run_id;      /* the run directory's name */
+    bool noted_run;
 };
 
 /* The log the collector stored for a journalled result, as results.json
@@ -432,6 +490,17 @@ static void journal_result(void *opaque, json_object *ev)
 {
     struct journal_ctx *ctx = opaque;
 
+    /* The first "started" names the machine; the id is the directory's. */
+    if (xl_journal_is(ev, "run") && !ctx->noted_run && xl_journal_str(ev, "state") &&
+        strcmp(xl_journal_str(ev, "state"), "started") == 0) {
+        json_object *host = NULL;
+
+        json_object_object_get_ex(ev, "host", &host);
+        note_run(ctx->rep, ctx->run_id, host);
+        ctx->noted_run = true;
+        return;
+    }
+
     if (!ctx->rc && xl_journal_is(ev, "result")) {
         json_object *job = NULL, *slot = NULL;
 
@@ -452,7 +521,10 @@ static void journal_result(void *opaque, json_object *ev)
 static int load_journal(struct xl_report *rep, const char *dir)
 {
     xl_autofree char *path = xl_asprintf("%s/" XL_JOURNAL_NAME, dir);
-    struct journal_ctx ctx = { rep, path, XL_OK, json_object_new_object(), json_object_new_object() };
+    xl_autofree char *real = realpath(dir, NULL);
+    const char *slash = real ? strrchr(real, '/') : NULL;
+    struct journal_ctx ctx = { rep, path, XL_OK, json_object_new_object(), json_object_new_object(),
+                               slash ? slash + 1 : NULL, false };
     int rc = xl_journal_read(path, journal_result, &ctx, NULL);
 
     json_object_put(ctx.counters);
@@ -512,6 +584,7 @@ int xl_report_load(struct xl_report *rep, const char *path)
 
     if (stat(path, &st) < 0)
         return xl_error_errno(XL_ERR_NOTFOUND, errno, "%s", path);
+    rep->cur_run = -1;
     /* Logs are named relative to the run directory results.json is in;
      * the reports give them as absolute paths, valid wherever they go. */
     free(rep->dir);

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "host-info.h"
 #include "result.h"
 #include "stats.h"
 
 #define XL_REPORT_MAX_ARMS 64
 #define XL_REPORT_MAX_ROWS 256
+#define XL_REPORT_MAX_RUNS 64
 
 enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON, XL_REPORT_PTS, XL_REPORT_HTML, XL_REPORT_JUNIT };
 
@@ -77,8 +79,17 @@ struct xl_arm_sensors {
     long long oom_kills;     /* summed over trials */
 };
 
+/* A run the results came from: its id (results.json "run", else the run
+ * directory's name) and the machine it ran on (host-info.h). */
+#define XL_REPORT_RUN_ID_MAX 64
+struct xl_report_run {
+    char id[XL_REPORT_RUN_ID_MAX];
+    struct xl_host_info host;
+};
+
 struct xl_report {
     char *arms[XL_REPORT_MAX_ARMS];
+    int arm_run[XL_REPORT_MAX_ARMS];         /* into runs; -1 when no run is known */
     struct xl_arm_sensors sensors[XL_REPORT_MAX_ARMS];
     json_object *envs[XL_REPORT_MAX_ARMS];   /* first environment record seen per arm */
     size_t nr_arms;
@@ -89,6 +100,12 @@ struct xl_report {
     time_t generated;                        /* PTS and HTML time stamp (UTC) */
     char *dir;                               /* the directory results are being loaded from
                                                 (a run directory), copied into each test run */
+    struct xl_report_run runs[XL_REPORT_MAX_RUNS];
+    size_t nr_runs;
+    int cur_run;                             /* the run being loaded; -1 unknown */
+    /* Several runs merged: each arm is "ARM@RUN", so run A's vm1 and run
+     * B's vm1 stay two columns. Set before loading. */
+    bool by_run;
 };
 
 void xl_report_init(struct xl_report *rep);

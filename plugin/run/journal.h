@@ -7,9 +7,10 @@
  *
  * Written by the runner (xenlab run) and the XAPI plugin (fn=run):
  *   {"event":"run","state":"started","pid":N[,"via":"xapi"][,"backend","uri",
- *    "virt_type","base","template","clone_dir": strings]}
+ *    "virt_type","base","template","clone_dir": strings][,"host":{...}]}
  *       a run began; the first "run" event's options are how --resume and
- *       clean reach the same toolstack and directories.
+ *       clean reach the same toolstack and directories; "host" is the
+ *       machine it began on (host-info.h), which results.json repeats.
  *   {"event":"run","state":"launched"|"resumed","pid":N}
  *       the XAPI plugin spawned a runner / a runner took the run over.
  *   {"event":"run","state":"finished","pid":N}

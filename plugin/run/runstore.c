@@ -380,6 +380,12 @@ int xl_run_write_results(struct xl_run *r)
     rc = xl_journal_read(r->journal_path, results_cb, &ctx, NULL);
     xl_json_add(doc, "xenlab", xl_json_str("results/1"));
     xl_json_add(doc, "run", xl_json_str(r->id));
+    {
+        json_object *host = NULL;
+
+        if (r->started && json_object_object_get_ex(r->started, "host", &host))
+            xl_json_add(doc, "host", json_object_get(host));
+    }
     xl_json_add(doc, "results", ctx.list);
     if (!rc) {
         text = xl_json_pretty(doc);

@@ -4,7 +4,8 @@
  *   $XENLAB_RUNS_DIR (default $XENLAB_STATE_DIR/runs, /var/lib/xenlab/runs)/<id>/
  *     spec.json      normalised spec, written once
  *     journal.jsonl  one JSON event per line, each fsync'd before it counts
- *     results.json   {"xenlab":"results/1","run":ID,"results":[...]} at the end
+ *     results.json   {"xenlab":"results/1","run":ID,"host":{...},"results":[...]} at
+ *                    the end ("host": the journal's, host-info.h)
  *
  * The journal's events and fields are in journal.h.
  *

@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "base.h"
+#include "host-info.h"
 #include "json-util.h"
 #include "runstore.h"
 #include "spec.h"
@@ -101,6 +102,12 @@ static int log_started(struct xl_run *run, const struct xl_rpc_call *c)
     for (k = 0; k < XL_ARRAY_SIZE(keys); k++)
         if (xl_rpc_arg(c, keys[k]))
             xl_json_add(ev, keys[k], xl_json_str(xl_rpc_arg(c, keys[k])));
+    {
+        xl_autofree char *spec_path = xl_asprintf("%s/spec.json", run->dir);
+        const char *backend = xl_rpc_arg(c, "backend");
+
+        xl_json_add(ev, "host", xl_host_info_collect(backend ? backend : xl_backend_default(), spec_path));
+    }
     return xl_run_log(run, ev);
 }
 

@@ -93,4 +93,60 @@ rc=$?
     cmp -s "$work/target.csv" "$seed/report.csv"
 ok $? "--output through a symlink: it stays a link, its target gets the report (rc $rc)"
 
+# Several runs side by side: each arm is ARM@RUN, the runs and the machines
+# they ran on (results.json's "host", or a stopped run's journal) are listed,
+# and a different host, CPU or Xen is a confounder (tests/data/merged/).
+host_a='{"hostname":"dom0-a","cpu_model":"Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz","cpus":8,"kernel":"6.1.0-28-amd64","xen":"4.17.5","backend":"libxl","xenlab":"0.1.0","spec":"fnv1a64:1111111111111111"}'
+host_b='{"hostname":"dom0-b","cpu_model":"AMD EPYC 7302P 16-Core Processor","cpus":8,"kernel":"6.1.0-28-amd64","xen":"4.19.1","backend":"libvirt","xenlab":"0.1.0","spec":"fnv1a64:1111111111111111"}'
+mkdir -p "$XENLAB_RUNS_DIR/run-a" "$XENLAB_RUNS_DIR/run-b"
+{
+    printf '{"xenlab":"results/1","run":"run-a","host":%s,"results":[' "$host_a"
+    grep -v '"arm":"vm2"' "$seed/results.jsonl" | paste -sd,
+    printf ']}\n'
+} >"$XENLAB_RUNS_DIR/run-a/results.json"
+{
+    printf '{"event":"run","state":"started","pid":1,"backend":"libvirt","host":%s}\n' "$host_b"
+    slot=0
+    grep -v '"arm":"vm2"' "$seed/results.jsonl" | while IFS= read -r line; do
+        slot=$((slot + 1))
+        printf '{"event":"result","job":"xl-run-b-vm1-1","slot":%d,"result":%s}\n' "$slot" "$line"
+    done
+} >"$XENLAB_RUNS_DIR/run-b/journal.jsonl"
+"$XENLAB_CLI" report --ratio vm1@run-b/vm1@run-a run-a run-b >"$work/merged.md" 2>"$work/err"
+ok $? "report RUN RUN merges two runs (a finished one, a stopped one): $(cat "$work/err")"
+[ -n "${XENLAB_REGEN:-}" ] && cp "$work/merged.md" "$XENLAB_SRCDIR/tests/data/merged/report.md"
+cmp -s "$work/merged.md" "$XENLAB_SRCDIR/tests/data/merged/report.md"
+ok $? "  arms vm1@run-a and vm1@run-b, the runs' hosts, the host confounders (tests/data/merged/report.md)"
+"$XENLAB_CLI" report --format json run-a run-b >"$work/merged.json"
+python3 - "$work/merged.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [a["name"] for a in r["arms"]] == ["vm1@run-a", "vm1@run-b"], r["arms"]
+assert [a["run"] for a in r["arms"]] == ["run-a", "run-b"]
+assert [(x["id"], x["host"]["hostname"], x["host"]["xen"]) for x in r["runs"]] == \
+    [("run-a", "dom0-a", "4.17.5"), ("run-b", "dom0-b", "4.19.1")], r["runs"]
+assert all(len(c["values"]) == 3 for row in r["rows"] for c in row["cells"].values()), "every trial of both runs"
+PY
+ok $? "  JSON: each arm's run, each run's host, no trial of one run taken for the other's"
+"$XENLAB_CLI" report --format html run-a run-b >"$work/merged.html" &&
+    grep -q '<h2>Runs</h2>' "$work/merged.html" && grep -q '<td>dom0-b</td>' "$work/merged.html"
+ok $? "  HTML: the runs' table at the top"
+# A hostile results.json: its run id and host fields are data.
+mkdir -p "$XENLAB_RUNS_DIR/run-c"
+{
+    printf '{"xenlab":"results/1","run":"../x,y@z","host":{"hostname":"a\\u001b[31mb","xen":7,"cpus":-4},"results":['
+    grep -v '"arm":"vm2"' "$seed/results.jsonl" | paste -sd,
+    printf ']}\n'
+} >"$XENLAB_RUNS_DIR/run-c/results.json"
+"$XENLAB_CLI" report --format json run-a run-c >"$work/hostile.json" 2>"$work/err"
+rc=$?
+python3 - "$work/hostile.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [a["name"] for a in r["arms"]] == ["vm1@run-a", "vm1@run-c"], r["arms"]
+assert [x["id"] for x in r["runs"]] == ["run-a", "run-c"], r["runs"]
+assert r["runs"][1]["host"] == {"hostname": "a?[31mb"}, r["runs"][1]
+PY
+ok $? "  a hostile results.json: not an id, the directory's name instead; host fields checked (rc $rc): $(cat "$work/err")"
+
 tap_done

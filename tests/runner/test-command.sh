@@ -81,6 +81,21 @@ check "labels and units come from the spec" \
     'all(r["label"] == "work rate" and r["unit"] == "files/s" for r in v("work-rate")) and v("flaky-pass")[0]["unit"] == "pass"'
 check "results.json names each result's replica and that replica's own trial" \
     'sorted((r["replica"], r["replica_trial"]) for r in v("flaky-pass") if r["value"] == 0) == [(1, 2), (2, 2)]'
+# The machine the run ran on: in the journal's start and in results.json.
+python3 - "$R" "$(hostname)" "$(uname -r)" <<'PY'
+import json, sys
+R, host, kernel = sys.argv[1:]
+doc = json.load(open(R + "/results.json"))
+started = [json.loads(l) for l in open(R + "/journal.jsonl") if '"started"' in l][0]
+h = doc["host"]
+fnv = 0xcbf29ce484222325
+for b in open(R + "/spec.json", "rb").read():
+    fnv = ((fnv ^ b) * 0x100000001b3) & 0xffffffffffffffff
+assert h == started["host"], (h, started)
+assert h["hostname"] == host and h["kernel"] == kernel and h["backend"] == "libvirt", h
+assert h["spec"] == "fnv1a64:%016x" % fnv and h["xenlab"] and h["cpus"] >= 1 and h.get("cpu_model"), h
+PY
+ok $? "results.json and the journal's start name this host, its kernel, the backend and spec.json's hash"
 # Output logs: each trial's output lands in the run directory and
 # results.json names it; 11 items x 3 trials = 33 slots leave each log
 # (400 / 33 - 2) * 960 = 9600 bytes of document (trial-log.h).
