@@ -1,7 +1,11 @@
 /* Issue-2 benchmark: the worker's memory kernels against a plain STREAM-style
- * loop compiled here with the same flags, and N-Queens scaling over threads.
+ * loop compiled here with the same flags; the worker's N-Queens solver
+ * against a plain one kept here, and its scaling over threads.
  * Figures are ratios measured in the same run, never pass/fail timings. */
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +73,89 @@ static void reference_mbps(enum xl_mem_kernel k, size_t bytes, unsigned passes, 
     *best_r = best;
 }
 
+/* The plain solver the worker's is measured against: Richards' bit-pattern
+ * backtracking as textbooks give it, the whole board, one call per square,
+ * first-row columns shared out to the threads. */
+static uint64_t ref_solve(uint32_t all, uint32_t cols, uint32_t ld, uint32_t rd)
+{
+    uint32_t avail = all & ~(cols | ld | rd);
+    uint64_t count = 0;
+
+    if (cols == all)
+        return 1;
+    while (avail) {
+        uint32_t bit = avail & -avail;
+
+        avail ^= bit;
+        count += ref_solve(all, cols | bit, (ld | bit) << 1, (rd | bit) >> 1);
+    }
+    return count;
+}
+
+struct ref_nq {
+    unsigned n;
+    atomic_uint next;
+    atomic_uint_fast64_t total;
+};
+
+static void *ref_worker(void *opaque)
+{
+    struct ref_nq *q = opaque;
+    uint32_t all = (uint32_t)((UINT64_C(1) << q->n) - 1);
+    unsigned c;
+
+    while ((c = atomic_fetch_add(&q->next, 1)) < q->n) {
+        uint32_t bit = UINT32_C(1) << c;
+
+        atomic_fetch_add(&q->total, ref_solve(all, bit, bit << 1, bit >> 1));
+    }
+    return NULL;
+}
+
+static uint64_t ref_nqueens(unsigned n, unsigned threads)
+{
+    struct ref_nq q = { .n = n };
+    pthread_t tids[64];
+    unsigned t, started = 0;
+
+    atomic_init(&q.next, 0);
+    atomic_init(&q.total, 0);
+    for (t = 1; t < threads && t < 64; t++)
+        if (pthread_create(&tids[started], NULL, ref_worker, &q) == 0)
+            started++;
+    ref_worker(&q);
+    for (t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    return atomic_load(&q.total);
+}
+
+/* Best of 3 alternating runs of the worker's solver and the plain one:
+ * the ratio plain/worker (> 1: the worker's is faster). */
+static int nqueens_ratio(unsigned n, unsigned threads)
+{
+    double best_w = 1e30, best_r = 1e30;
+
+    for (int i = 0; i < 3; i++) {
+        double t0 = xl_now();
+
+        if (xl_nqueens_count(n, threads) != xl_nqueens_expected(n))
+            return 1;
+        double t1 = xl_now();
+
+        if (ref_nqueens(n, threads) != xl_nqueens_expected(n))
+            return 1;
+        double t2 = xl_now();
+
+        if (t1 - t0 < best_w)
+            best_w = t1 - t0;
+        if (t2 - t1 < best_r)
+            best_r = t2 - t1;
+    }
+    printf("N-Queens N=%u, %u thread%s: worker %.3f s, plain solver %.3f s, speed-up %.2f\n", n, threads,
+           threads == 1 ? "" : "s", best_w, best_r, best_r / best_w);
+    return 0;
+}
+
 static int cmp_double(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
@@ -124,6 +211,8 @@ int main(int argc, char **argv)
         if (cpus > 1 && xl_memory_measure(XL_MEM_ADD, XL_MEM_FP, (size_t)mib * XL_MiB, cpus, REPS, &run) == 0)
             printf("add fp with %u threads: %.0f MB/s (best %.0f)\n", cpus, run.mean_mbps, run.best_mbps);
     }
+    if (nqueens_ratio(nq, 1) || (cpus > 1 && nqueens_ratio(nq, cpus)))
+        return 1;
     t1 = xl_now();
     if (xl_nqueens_count(nq, 1) != xl_nqueens_expected(nq))
         return 1;

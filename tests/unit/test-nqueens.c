@@ -14,6 +14,8 @@ int main(void)
             TAP_EQ_INT(xl_nqueens_count(n, threads[t]), xl_nqueens_expected(n), name);
         }
     }
+    /* Odd N beyond the task split's threshold: mirror halves, middle column. */
+    TAP_EQ_INT(xl_nqueens_count(15, 2), 2279184, "N=15 with 2 threads");
     TAP_EQ_INT(xl_nqueens_expected(18), 666090624, "table holds N=18");
     {
         struct xl_bench_params p;
