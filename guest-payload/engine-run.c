@@ -15,6 +15,7 @@
 #include "bench-params.h"
 #include "ct-cgroup.h"
 #include "inputs.h"
+#include "plan-run.h"
 #include "oci-bundle.h"
 #include "self-path.h"
 #include "size.h"
@@ -273,6 +274,13 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
     if (xl_inputs_dir()) {
         push(&a, xl_asprintf("--volume=%s:%s:ro", xl_inputs_dir(), xl_inputs_dir()));
         push(&a, xl_asprintf("--env=XENLAB_INPUTS=%s", xl_inputs_dir()));
+    }
+    {
+        char **env = xl_plan_env_entries();
+
+        for (i = 0; env[i]; i++)
+            push(&a, xl_asprintf("--env=%s", env[i]));
+        xl_argv_free(env);
     }
     push(&a, xl_asprintf("--workdir=%s", strchr(work, ':') + 1));
     if (c->image) {

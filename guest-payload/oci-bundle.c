@@ -70,6 +70,8 @@ static json_object *process_json(const struct xl_oci_params *p)
 
         json_object_array_add(env, xl_json_str(in));
     }
+    for (a = p->env; a && *a; a++)
+        json_object_array_add(env, xl_json_str(*a));
     xl_json_add(proc, "env", env);
     xl_json_add(proc, "cwd", xl_json_str(p->work_ct));
     for (s = cap_sets; *s; s++)

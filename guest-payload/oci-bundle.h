@@ -19,6 +19,7 @@ struct xl_oci_params {
     const char *work_host;      /* bound read-write at work_ct, the cwd */
     const char *work_ct;
     const char *inputs;         /* $XENLAB_INPUTS: bound read-only at the same path, and set; NULL none */
+    char *const *env;           /* more "NAME=value" entries (which clone: XENLAB_ARM...); NULL none */
     const char *root_path;      /* root.path: "rootfs" (in the bundle) or spec->rootfs */
     int cgroupns;               /* give the container its own cgroup namespace */
     /* With the host root: its top-level directories, each bound read-only

@@ -33,6 +33,7 @@
 #include "bench-params.h"
 #include "ct-cgroup.h"
 #include "inputs.h"
+#include "plan-run.h"
 #include "json-util.h"
 #include "oci-bundle.h"
 #include "self-path.h"
@@ -372,7 +373,7 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
     xl_autofree char *worker = NULL;
     xl_autofree char *rootfs = bundle_path(o, "rootfs");
     xl_autofree char *config = bundle_path(o, "config.json");
-    char **host_dirs = NULL;
+    char **host_dirs = NULL, **plan_env = NULL;
     const char *ns = getenv("XENLAB_CT_CGROUPNS");
     json_object *doc = NULL;
     const char *text;
@@ -404,6 +405,7 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
     p.work_host = o->work_host;
     p.work_ct = work_ct;
     p.inputs = xl_inputs_dir();
+    p.env = plan_env = xl_plan_env_entries();
     /* As docker: a private cgroup namespace on v2 hosts, the host's on v1. */
     p.cgroupns = ns && *ns ? strcmp(ns, "0") != 0 : o->cg.unified_has_controllers;
     doc = xl_oci_config(&p);
@@ -412,6 +414,7 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
     json_object_put(doc);
     if (host_dirs)
         xl_argv_free(host_dirs);
+    xl_argv_free(plan_env);
     return rc;
 }
 

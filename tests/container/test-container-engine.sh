@@ -83,7 +83,8 @@ if command -v dbench >/dev/null; then
     done
     [ -f /usr/share/dbench/client.txt ] && mkdir -p "$root/usr/share/dbench" && cp /usr/share/dbench/client.txt "$root/usr/share/dbench/"
     # and echo, for a command workload: a user's program is whatever the image has.
-    mkdir -p "$root/bin" && cp /bin/echo "$root/bin/echo" && cp /bin/cat "$root/bin/cat"
+    mkdir -p "$root/bin" && cp /bin/echo "$root/bin/echo" && cp /bin/cat "$root/bin/cat" &&
+        cp "$(command -v printenv)" "$root/bin/printenv"
     tar -C "$root" -c . | eng import - xenlab-test:dbench >/dev/null 2>&1
     "$G" bench dbench --clients 48 --seconds 3 --trials 1 --workdir "$work" \
         --container "cpus=1,memory=512MiB,runtime=$engine,image=xenlab-test:dbench" >"$work/db.out" 2>"$work/db.err"
@@ -101,10 +102,16 @@ if command -v dbench >/dev/null; then
         --container "cpus=1,memory=256MiB,runtime=$engine,image=xenlab-test:dbench" >"$work/in.out" 2>"$work/in.err"
     grep -q '"variant":"in-v".*"status":"ok","value":9' "$work/in.out"
     ok $? "a command's inputs reach a $engine container: $(head -c 300 "$work/in.err")"
+    item='{"id":"command","name":"who","argv":["printenv","XENLAB_REPLICA"],"metric":{"name":"r","how":"regex","pattern":"^([0-9]+)$","unit":"n","better":"higher"}}'
+    XENLAB_ARM=vm2 XENLAB_REPLICA=3 XENLAB_RUN=run-7 "$G" bench command --item "$item" --trials 1 --workdir "$work" \
+        --container "cpus=1,memory=256MiB,runtime=$engine,image=xenlab-test:dbench" >"$work/who.out" 2>"$work/who.err"
+    grep -q '"variant":"who-r".*"status":"ok","value":3' "$work/who.out"
+    ok $? "XENLAB_REPLICA reaches a $engine container: $(head -c 300 "$work/who.err")"
 else
     echo "ok $((n += 1)) - dbench with 48 clients # SKIP dbench is not installed"
     echo "ok $((n += 1)) - a command workload # SKIP dbench is not installed (its image carries echo)"
     echo "ok $((n += 1)) - a command's inputs # SKIP dbench is not installed (its image carries cat)"
+    echo "ok $((n += 1)) - which clone reaches the container # SKIP dbench is not installed (its image carries printenv)"
 fi
 left=$(eng ps -a --filter name=xenlab- --format '{{.Names}}')
 ok $([ -z "$left" ] && echo 0 || echo 1) "no container left (${left:-none})"

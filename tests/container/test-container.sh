@@ -140,6 +140,15 @@ grep -q '"variant":"in-v".*"status":"ok","value":7' "$tmp/in.out" && grep -q 'RE
 ok $? "inputs reach the command in $rt, read-only: $(grep -o 'READONLY\|WRITABLE' "$tmp/in.out" | head -1)"
 check_clean "after a command with inputs"
 
+# Which clone a command runs on (the agent sets these from its plan) reaches
+# it inside the container too.
+item='{"id":"command","name":"who","argv":["sh","-c","echo clone $XENLAB_ARM/$XENLAB_REPLICA of $XENLAB_RUN"],"metric":{"name":"r","how":"regex","pattern":"^clone vm2/([0-9]+) of run-7$","unit":"n","better":"higher"}}'
+XENLAB_ARM=vm2 XENLAB_REPLICA=3 XENLAB_RUN=run-7 ct "$tmp/who.out" command --item "$item" --container "$spec"
+wait $pid
+grep -q '"variant":"who-r".*"status":"ok","value":3' "$tmp/who.out"
+ok $? "XENLAB_ARM, XENLAB_REPLICA and XENLAB_RUN reach the command in $rt: $(grep -o '"error":"[^"]*"' "$tmp/who.out" | head -1)"
+check_clean "after a command that asks which clone it is"
+
 # Out of memory: 3 x 512 MiB arrays in 256 MiB.
 ct "$tmp/oom.out" memory --kernel add --type fp --array-mib 512 --container "$spec"
 wait $pid; rc=$?

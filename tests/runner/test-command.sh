@@ -29,7 +29,10 @@ cat > "$T/fleet.json" <<'J'
     { "id": "command", "name": "slow", "argv": ["sleep", "30"], "timeout_s": 1,
       "metrics": [ { "name": "time", "how": "time" } ] },
     { "id": "command", "name": "big", "argv": ["sh", "-c", "head -c 10000000 /dev/urandom; echo; echo the end"],
-      "metrics": [ { "name": "time", "how": "time" } ] }
+      "metrics": [ { "name": "time", "how": "time" } ] },
+    { "id": "command", "name": "who", "argv": ["sh", "-c", "echo clone $XENLAB_ARM/$XENLAB_REPLICA of $XENLAB_RUN"],
+      "metrics": [ { "name": "replica", "how": "regex", "pattern": "^clone t1/([0-9]+) of [0-9]{8}-[0-9]{6}-[0-9a-f]{4}$",
+                     "unit": "n", "better": "higher" } ] }
   ],
   "arms": [ { "name": "t1", "vcpus": 1, "memory": "256MiB", "replicas": 2 } ] }
 J
@@ -79,6 +82,8 @@ check "timeout_s stops the command and fails the trial" \
     'len(errs("slow-time")) == 6 and all("did not finish within 1 s" in e for e in errs("slow-time"))'
 check "labels and units come from the spec" \
     'all(r["label"] == "work rate" and r["unit"] == "files/s" for r in v("work-rate")) and v("flaky-pass")[0]["unit"] == "pass"'
+check "commands know their clone: XENLAB_ARM, XENLAB_REPLICA, XENLAB_RUN" \
+    'sorted((r["replica"], r["value"]) for r in v("who-replica")) == [(1, 1.0)] * 3 + [(2, 2.0)] * 3'
 check "results.json names each result's replica and that replica's own trial" \
     'sorted((r["replica"], r["replica_trial"]) for r in v("flaky-pass") if r["value"] == 0) == [(1, 2), (2, 2)]'
 # The machine the run ran on: in the journal's start and in results.json.
@@ -97,8 +102,8 @@ assert h["spec"] == "fnv1a64:%016x" % fnv and h["xenlab"] and h["cpus"] >= 1 and
 PY
 ok $? "results.json and the journal's start name this host, its kernel, the backend and spec.json's hash"
 # Output logs: each trial's output lands in the run directory and
-# results.json names it; 11 items x 3 trials = 33 slots leave each log
-# (400 / 33 - 2) * 960 = 9600 bytes of document (trial-log.h).
+# results.json names it; 12 items x 3 trials = 36 slots leave each log
+# (400 / 36 - 2) * 960 = 8640 bytes of document (trial-log.h).
 python3 - "$R" <<'PY'
 import json, os, sys
 R = sys.argv[1]
@@ -110,7 +115,7 @@ ok = (all("log" in r and r["log"].startswith("logs/xl-") for r in rs if r["varia
       and all(b"starting\nrate: 42.5 files/s" in log(r) and b"--- stderr: " in log(r) and b"rate: 50 files/s" in log(r)
               for r in work)
       and len(big) == 6
-      and all(len(log(r)) <= 9600 and log(r).count(b"bytes cut]") == 1 and b"the end\n--- stderr: " in log(r)
+      and all(len(log(r)) <= 8640 and log(r).count(b"bytes cut]") == 1 and b"the end\n--- stderr: " in log(r)
               and all(c in b"\n\t" or 0x20 <= c < 0x7f for c in log(r)) for r in big))
 if not ok:
     print("# " + json.dumps([r.get("log") for r in rs])[:600])
@@ -179,8 +184,8 @@ suite = root.find("testsuite")
 cases = suite.findall("testcase")
 fails = [c for c in cases if c.find("failure") is not None]
 errs = [c for c in cases if c.find("error") is not None]
-ok = (root.tag == "testsuites" and suite.get("name") == "xenlab.t1" and suite.get("tests") == "16"
-      and suite.get("failures") == "2" and suite.get("errors") == "4" and len(cases) == 16
+ok = (root.tag == "testsuites" and suite.get("name") == "xenlab.t1" and suite.get("tests") == "17"
+      and suite.get("failures") == "2" and suite.get("errors") == "4" and len(cases) == 17
       and sorted(c.get("classname") for c in fails) == ["xenlab.t1.replica1", "xenlab.t1.replica2"]
       and all(c.get("name") == "flaky pass (flaky-pass) trial 2" and c.find("failure").get("message") == "exit status 1"
               for c in fails)
