@@ -15,6 +15,26 @@ bool xl_cpuset_has(const struct xl_cpuset *set, unsigned cpu)
     return cpu < XL_CPUSET_MAX && (set->bits[cpu / 64] >> (cpu % 64)) & 1;
 }
 
+void xl_cpuset_add(struct xl_cpuset *set, unsigned cpu)
+{
+    if (cpu < XL_CPUSET_MAX)
+        set->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+}
+
+void xl_cpuset_add_all(struct xl_cpuset *set, const struct xl_cpuset *from)
+{
+    for (size_t i = 0; i < XL_CPUSET_MAX / 64; i++)
+        set->bits[i] |= from->bits[i];
+}
+
+bool xl_cpuset_empty(const struct xl_cpuset *set)
+{
+    for (size_t i = 0; i < XL_CPUSET_MAX / 64; i++)
+        if (set->bits[i])
+            return false;
+    return true;
+}
+
 /* A decimal CPU number without sign or leading zero. */
 static int number(const char **p, const char *what, const char *s, unsigned *v)
 {

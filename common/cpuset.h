@@ -15,6 +15,10 @@ struct xl_cpuset {
  * XL_CPUSET_MAX, no blanks, at least one CPU. Errors name what. */
 int xl_cpuset_parse(const char *s, const char *what, struct xl_cpuset *set);
 bool xl_cpuset_has(const struct xl_cpuset *set, unsigned cpu);
+/* Adds cpu (ignored at or beyond XL_CPUSET_MAX); or every CPU of from. */
+void xl_cpuset_add(struct xl_cpuset *set, unsigned cpu);
+void xl_cpuset_add_all(struct xl_cpuset *set, const struct xl_cpuset *from);
+bool xl_cpuset_empty(const struct xl_cpuset *set);
 /* The highest CPU in the set, plus one (0 for an empty set). */
 unsigned xl_cpuset_end(const struct xl_cpuset *set);
 bool xl_cpuset_overlap(const struct xl_cpuset *a, const struct xl_cpuset *b);

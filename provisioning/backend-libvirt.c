@@ -244,6 +244,36 @@ static int lv_domid(struct xl_backend *be, uint32_t *domid_r)
     return XL_OK;
 }
 
+/* virDomainGetInfo's CPU time, virDomainGetVcpus's placement. */
+static int lv_sample(struct xl_backend *be, struct xl_domain_sample *s)
+{
+    virDomainPtr dom = P(be)->dom;
+    virDomainInfo info;
+    virVcpuInfoPtr v;
+    int n, i;
+
+    if (!dom || virDomainGetInfo(dom, &info) < 0)
+        return lv_err("read", dom ? virDomainGetName(dom) : "?");
+    s->cpu_ns = info.cpuTime;
+    if (info.nrVirtCpu == 0 || info.nrVirtCpu > 4096)
+        return XL_OK;
+    v = xl_calloc(info.nrVirtCpu, sizeof(*v));
+    n = virDomainGetVcpus(dom, v, (int)info.nrVirtCpu, NULL, 0);
+    for (i = 0; i < n; i++) {
+        if (v[i].state != VIR_VCPU_RUNNING && v[i].state != VIR_VCPU_BLOCKED)
+            continue;
+        s->vcpus++;
+        if (v[i].cpu >= 0)
+            xl_cpuset_add(&s->pcpus, (unsigned)v[i].cpu);
+    }
+    free(v);
+    if (n < 0) {
+        virResetLastError();
+        s->vcpus = info.nrVirtCpu;
+    }
+    return XL_OK;
+}
+
 const struct xl_backend_ops xl_backend_libvirt_ops = {
     .name = "libvirt",
     .flags = XL_BACKEND_TAKES_URI,
@@ -263,4 +293,5 @@ const struct xl_backend_ops xl_backend_libvirt_ops = {
     .attach = lv_attach,
     .describe = lv_describe,
     .wait_death = NULL,
+    .sample = lv_sample,
 };

@@ -303,6 +303,36 @@ static int xlx_describe(struct xl_backend *be, const char *name, const char *con
     return XL_OK;
 }
 
+/* libxl_domain_info's CPU time and libxl_list_vcpu's placement, as xl
+ * list and xl vcpu-list show them. */
+static int xlx_sample(struct xl_backend *be, struct xl_domain_sample *s)
+{
+    struct xlx_priv *p = P(be);
+    libxl_dominfo info;
+    libxl_vcpuinfo *v;
+    int nb = 0, nrcpus = 0, i, r;
+
+    libxl_dominfo_init(&info);
+    r = libxl_domain_info(p->ctx, &info, p->domid);
+    if (r) {
+        libxl_dominfo_dispose(&info);
+        return xlx_err(r, "reading", p->domid);
+    }
+    s->cpu_ns = info.cpu_time;
+    libxl_dominfo_dispose(&info);
+    v = libxl_list_vcpu(p->ctx, p->domid, &nb, &nrcpus);
+    if (!v)
+        return xl_error(XL_ERR_FAIL, "libxl: listing the vCPUs of domain %u failed", p->domid);
+    for (i = 0; i < nb; i++) {
+        if (!v[i].online)
+            continue;
+        s->vcpus++;
+        xl_cpuset_add(&s->pcpus, v[i].cpu);
+    }
+    libxl_vcpuinfo_list_free(v, nb);
+    return XL_OK;
+}
+
 const struct xl_backend_ops xl_backend_libxl_ops = {
     .name = "libxl",
     .flags = 0,
@@ -321,4 +351,5 @@ const struct xl_backend_ops xl_backend_libxl_ops = {
     .attach = xlx_attach,
     .wait_death = xlx_wait_death,
     .describe = xlx_describe,
+    .sample = xlx_sample,
 };

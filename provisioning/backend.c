@@ -139,6 +139,14 @@ int xl_backend_describe(struct xl_backend *be, const char *name, const char *con
     return be->ops->describe(be, name, config, src_r);
 }
 
+int xl_backend_sample(struct xl_backend *be, struct xl_domain_sample *s)
+{
+    memset(s, 0, sizeof(*s));
+    if (!be->ops || !be->ops->sample || !be->priv)
+        return XL_ERR_NOTFOUND;
+    return be->ops->sample(be, s);
+}
+
 void xl_backend_close(struct xl_backend *be)
 {
     if (!be->ops)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpuset.h"
 #include "domain-spec.h"
 
 struct xl_backend;
@@ -37,6 +38,14 @@ enum {
     XL_BACKEND_PLAN_IN_CONFIG = 1u << 1,
     /* It takes a connection URI (--uri). */
     XL_BACKEND_TAKES_URI = 1u << 2,
+};
+
+/* What dom0 sees of a running domain at one moment (its "sensors"): the
+ * CPU time all its vCPUs have used, and the physical CPUs they are on. */
+struct xl_domain_sample {
+    uint64_t cpu_ns;
+    unsigned vcpus;             /* online */
+    struct xl_cpuset pcpus;     /* where those vCPUs run (or last ran) */
 };
 
 struct xl_backend_ops {
@@ -77,6 +86,9 @@ struct xl_backend_ops {
      * domain (libxl: the xl.cfg it is created from); NULL: the toolstack's
      * own. NULL where a backend cannot. */
     int (*describe)(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src_r);
+    /* Samples the domain this backend created or attached; NULL where the
+     * toolstack cannot tell (xe). */
+    int (*sample)(struct xl_backend *be, struct xl_domain_sample *s);
 };
 
 struct xl_backend {
@@ -128,6 +140,9 @@ int xl_backend_attach(struct xl_backend *be, const char *name);
 
 /* The backend's describe, or an error naming the backend that has none. */
 int xl_backend_describe(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src_r);
+
+/* The backend's sample; XL_ERR_NOTFOUND, no error set, where it has none. */
+int xl_backend_sample(struct xl_backend *be, struct xl_domain_sample *s);
 
 /* Destroys and undefines whatever this backend created; safe to repeat. */
 int xl_backend_cleanup(struct xl_backend *be);

@@ -163,6 +163,48 @@ size_t xl_report_sensor_notes(const struct xl_report *rep, char notes[][192], si
         if (s->oom_kills > 0 && n < max)
             snprintf(notes[n++], sizeof(notes[0]), "%s's cgroup OOM-killed %lld time%s", rep->arms[a], s->oom_kills,
                      s->oom_kills == 1 ? "" : "s");
+        /* Guests that ran at the same time on one host, once per pair. */
+        for (size_t k = 0; k < s->nr_beside && n < max; k++) {
+            int b = xl_report_find_arm(rep, s->beside[k]);
+            bool seen = false;
+
+            if (b >= 0 && (size_t)b < a)
+                for (size_t m = 0; m < rep->sensors[b].nr_beside; m++)
+                    seen |= strcmp(rep->sensors[b].beside[m], rep->arms[a]) == 0;
+            if (seen)
+                continue;
+            if (strcmp(s->beside[k], rep->arms[a]) == 0)
+                snprintf(notes[n++], sizeof(notes[0]), "replicas of %s ran at the same time on this host, %s",
+                         rep->arms[a], s->beside_shared[k] ? "on the same pCPUs" : "on different pCPUs");
+            else
+                snprintf(notes[n++], sizeof(notes[0]), "%s and %s ran at the same time on this host, %s",
+                         rep->arms[a], s->beside[k], s->beside_shared[k] ? "on the same pCPUs" : "on different pCPUs");
+        }
+    }
+    return n;
+}
+
+size_t xl_report_dom0_lines(const struct xl_report *rep, char lines[][192], size_t max)
+{
+    size_t a, n = 0;
+
+    for (a = 0; a < rep->nr_arms && n < max; a++) {
+        const struct xl_arm_sensors *s = &rep->sensors[a];
+        int len;
+
+        if (!s->dom0)
+            continue;
+        len = snprintf(lines[n], sizeof(lines[0]), "dom0: %s's domain", rep->arms[a]);
+        if (s->dom0_cpu_max_pct > 0 && s->dom0_vcpus)
+            len += snprintf(lines[n] + len, sizeof(lines[0]) - (size_t)len,
+                            " used up to %.1f %% of its %u vCPU%s between results", s->dom0_cpu_max_pct, s->dom0_vcpus,
+                            s->dom0_vcpus == 1 ? "" : "s");
+        else
+            len += snprintf(lines[n] + len, sizeof(lines[0]) - (size_t)len, " was sampled");
+        if (len > 0 && (size_t)len < sizeof(lines[0]) && s->dom0_pcpus[0])
+            snprintf(lines[n] + len, sizeof(lines[0]) - (size_t)len, ", on pCPU%s %s",
+                     strpbrk(s->dom0_pcpus, ",-") ? "s" : "", s->dom0_pcpus);
+        n++;
     }
     return n;
 }

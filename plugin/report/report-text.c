@@ -83,14 +83,20 @@ static void md_env(const struct xl_report *rep, const char *num, const char *den
         fputc('\n', out);
     }
     {
-        char notes[3 * XL_REPORT_MAX_ARMS][192];
-        size_t k, nn = xl_report_sensor_notes(rep, notes, XL_ARRAY_SIZE(notes));
+        char notes[(3 + XL_REPORT_MAX_BESIDE) * XL_REPORT_MAX_ARMS][192], lines[XL_REPORT_MAX_ARMS][192];
+        size_t k, nn = xl_report_sensor_notes(rep, notes, XL_ARRAY_SIZE(notes)),
+                  nl = xl_report_dom0_lines(rep, lines, XL_ARRAY_SIZE(lines));
 
-        if (nn)
+        if (nn || nl)
             fputs("\n## What the machine was doing\n\n", out);
         for (k = 0; k < nn; k++) {
             fputs("- **Check:** ", out);
             xl_report_md_text(out, notes[k]);
+            fputs(".\n", out);
+        }
+        for (k = 0; k < nl; k++) {
+            fputs("- ", out);
+            xl_report_md_text(out, lines[k]);
             fputs(".\n", out);
         }
     }
@@ -486,6 +492,25 @@ json_object *xl_report_to_json(const struct xl_report *rep, const char *num, con
             xl_json_add(so, "throttled_max_pct", num4(rep->sensors[a].throttled_max));
             xl_json_add(so, "oom_kills", json_object_new_int64(rep->sensors[a].oom_kills));
             xl_json_add(ao, "sensors", so);
+        }
+        if (rep->sensors[a].dom0) {
+            const struct xl_arm_sensors *sn = &rep->sensors[a];
+            json_object *d = json_object_new_object(), *bl = json_object_new_array();
+
+            xl_json_add(d, "cpu_max_pct", num4(sn->dom0_cpu_max_pct));
+            if (sn->dom0_vcpus)
+                xl_json_add(d, "vcpus", json_object_new_int((int)sn->dom0_vcpus));
+            if (sn->dom0_pcpus[0])
+                xl_json_add(d, "pcpus", xl_json_str(sn->dom0_pcpus));
+            for (k = 0; k < sn->nr_beside; k++) {
+                json_object *b = json_object_new_object();
+
+                xl_json_add(b, "arm", xl_json_str(sn->beside[k]));
+                xl_json_add(b, "shared_pcpus", json_object_new_boolean(sn->beside_shared[k]));
+                json_object_array_add(bl, b);
+            }
+            xl_json_add(d, "beside", bl);
+            xl_json_add(ao, "dom0", d);
         }
         json_object_array_add(arms, ao);
     }

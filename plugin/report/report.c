@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cpuset.h"
+#include "dom0-sensors.h"
 #include "journal.h"
+#include "plan.h"
 #include "runstore.h"
 #include "json-util.h"
 #include "text.h"
@@ -340,6 +343,75 @@ int xl_report_add(struct xl_report *rep, const struct xl_result *r)
     return XL_OK;
 }
 
+/* An arm's name as this report has it (ARM@RUN when runs are merged). */
+static char *report_arm_name(const struct xl_report *rep, const char *arm)
+{
+    if (rep->by_run && rep->cur_run >= 0)
+        return xl_asprintf("%s@%s", arm, rep->runs[rep->cur_run].id);
+    return xl_strdup(arm);
+}
+
+/* One of dom0's intervals (a results.json "dom0" entry or a journal
+ * event): checked, then folded into its arm's sensors. */
+static void note_dom0(struct xl_report *rep, json_object *o)
+{
+    struct xl_dom0_record rec;
+    struct xl_arm_sensors *s;
+    xl_autofree char *arm = NULL;
+    size_t i, k;
+    int a;
+
+    if (!xl_dom0_record_read(o, &rec))
+        return;
+    arm = report_arm_name(rep, rec.arm);
+    a = find_arm(rep, arm);
+    if (a < 0) {
+        if (rep->fixed_arms || add_arm(rep, arm) != XL_OK) {
+            xl_error_clear();
+            return;
+        }
+        a = (int)rep->nr_arms - 1;
+        rep->arm_run[a] = rep->cur_run;
+    }
+    s = &rep->sensors[a];
+    s->dom0 = true;
+    if (rec.vcpus > s->dom0_vcpus)
+        s->dom0_vcpus = rec.vcpus;
+    if (rec.wall_s >= 1 && rec.vcpus) {
+        double pct = 100 * rec.cpu_s / (rec.wall_s * rec.vcpus);
+
+        if (pct > s->dom0_cpu_max_pct)
+            s->dom0_cpu_max_pct = pct > 100 ? 100 : pct;
+    }
+    if (rec.pcpus[0]) {
+        struct xl_cpuset have = { 0 }, add;
+
+        if ((!s->dom0_pcpus[0] || xl_cpuset_parse(s->dom0_pcpus, "pcpus", &have) == XL_OK) &&
+            xl_cpuset_parse(rec.pcpus, "pcpus", &add) == XL_OK) {
+            xl_autofree char *text = NULL;
+
+            xl_cpuset_add_all(&have, &add);
+            text = xl_cpuset_format(&have, true);
+            if (strlen(text) < sizeof(s->dom0_pcpus))
+                snprintf(s->dom0_pcpus, sizeof(s->dom0_pcpus), "%s", text);
+        }
+        xl_error_clear();
+    }
+    for (i = 0; i < rec.nr_beside; i++) {
+        xl_autofree char *other = report_arm_name(rep, rec.beside[i].arm);
+
+        for (k = 0; k < s->nr_beside && strcmp(s->beside[k], other) != 0; k++)
+            ;
+        if (k == s->nr_beside) {
+            if (k == XL_REPORT_MAX_BESIDE || strlen(other) >= sizeof(s->beside[0]))
+                continue;
+            snprintf(s->beside[k], sizeof(s->beside[0]), "%s", other);
+            s->nr_beside++;
+        }
+        s->beside_shared[k] |= rec.beside[i].shared_pcpus;
+    }
+}
+
 /* One JSON value: a result document, or an array/object holding them. */
 static int add_json(struct xl_report *rep, json_object *v, const char *where)
 {
@@ -363,7 +435,9 @@ static int add_json(struct xl_report *rep, json_object *v, const char *where)
     if (json_object_object_get_ex(v, "results", &list) && json_object_is_type(list, json_type_array)) {
         json_object *run = NULL, *host = NULL;
 
-        /* results.json: {"xenlab":"results/1","run":ID,"host":{...},"results":[...]};
+        json_object *dom0 = NULL;
+
+        /* results.json: {"xenlab":"results/1","run":ID,"host":{...},"results":[...],"dom0":[...]};
          * an id that is not one gives way to the directory's name. */
         if (json_object_object_get_ex(v, "run", &run)) {
             const char *id = json_object_is_type(run, json_type_string) ? json_object_get_string(run) : NULL;
@@ -373,7 +447,11 @@ static int add_json(struct xl_report *rep, json_object *v, const char *where)
             json_object_object_get_ex(v, "host", &host);
             note_run(rep, id, host);
         }
-        return add_json(rep, list, where);
+        rc = add_json(rep, list, where);
+        if (!rc && json_object_object_get_ex(v, "dom0", &dom0) && json_object_is_type(dom0, json_type_array))
+            for (i = 0; i < json_object_array_length(dom0) && i < XL_PLAN_MAX_SLOTS * XL_REPORT_MAX_ARMS; i++)
+                note_dom0(rep, json_object_array_get_idx(dom0, i));
+        return rc;
     }
     /* Journal records wrap a result in {"event":"result","result":{...}}. */
     if (json_object_object_get_ex(v, "result", &list) && json_object_is_type(list, json_type_object))
@@ -490,6 +568,10 @@ static void journal_result(void *opaque, json_object *ev)
 {
     struct journal_ctx *ctx = opaque;
 
+    if (xl_journal_is(ev, "dom0")) {
+        note_dom0(ctx->rep, ev);
+        return;
+    }
     /* The first "started" names the machine; the id is the directory's. */
     if (xl_journal_is(ev, "run") && !ctx->noted_run && xl_journal_str(ev, "state") &&
         strcmp(xl_journal_str(ev, "state"), "started") == 0) {

@@ -15,6 +15,7 @@
 #define XL_REPORT_MAX_ARMS 64
 #define XL_REPORT_MAX_ROWS 256
 #define XL_REPORT_MAX_RUNS 64
+#define XL_REPORT_RUN_ID_MAX 64
 
 enum xl_report_format { XL_REPORT_MD, XL_REPORT_CSV, XL_REPORT_JSON, XL_REPORT_PTS, XL_REPORT_HTML, XL_REPORT_JUNIT };
 
@@ -72,16 +73,24 @@ void xl_report_test_summary(const struct xl_report_cell *c, struct xl_test_summa
 
 /* What the machine was doing, the worst trial of an arm (the guest's
  * per-trial "sensors"; values out of range are ignored, they are data). */
+#define XL_REPORT_MAX_BESIDE 8
 struct xl_arm_sensors {
     bool any;
     double steal_max;        /* % of CPU time stolen by the hypervisor */
     double throttled_max;    /* % of CPU periods the cgroup quota throttled */
     long long oom_kills;     /* summed over trials */
+    /* dom0's view (dom0-sensors.h), over its intervals of 1 s or more. */
+    bool dom0;
+    double dom0_cpu_max_pct; /* CPU time / (wall time x vCPUs), the highest */
+    unsigned dom0_vcpus;
+    char dom0_pcpus[128];    /* every pCPU its vCPUs were seen on */
+    size_t nr_beside;        /* arms seen running at the same time */
+    char beside[XL_REPORT_MAX_BESIDE][64 + XL_REPORT_RUN_ID_MAX];
+    bool beside_shared[XL_REPORT_MAX_BESIDE];   /* on the same pCPUs */
 };
 
 /* A run the results came from: its id (results.json "run", else the run
  * directory's name) and the machine it ran on (host-info.h). */
-#define XL_REPORT_RUN_ID_MAX 64
 struct xl_report_run {
     char id[XL_REPORT_RUN_ID_MAX];
     struct xl_host_info host;
@@ -131,8 +140,12 @@ char *xl_report_log_path(const struct xl_report *rep, const struct xl_report_tes
 char *xl_report_log_text(const struct xl_report *rep, const struct xl_report_test_run *t);
 
 /* The sentences the sensors call for ("vm2's container was throttled in up
- * to 41.0 % of CPU periods"), at most max; returns how many. */
+ * to 41.0 % of CPU periods", "vm1 and vm2 ran at the same time on this
+ * host, on the same pCPUs"), at most max; returns how many. */
 size_t xl_report_sensor_notes(const struct xl_report *rep, char notes[][192], size_t max);
+/* What dom0 saw of each arm's domains ("dom0: vm1's domain used up to
+ * 99.5 % of its 1 vCPU between results, on pCPUs 0-1"), at most max. */
+size_t xl_report_dom0_lines(const struct xl_report *rep, char lines[][192], size_t max);
 
 /* The index of an arm by name, or -1. */
 int xl_report_find_arm(const struct xl_report *rep, const char *name);

@@ -25,6 +25,11 @@
  *       a resource the job made, or its removal: clean and --resume remove
  *       what was created and not removed.
  *
+ *   {"event":"dom0","job":NAME,"arm":A,"slot":S,"wall_s":X,"cpu_s":X,"vcpus":N,
+ *    "pcpus":SET,"samples":N,"beside":[{"job","arm","shared_pcpus"}]}
+ *       what dom0 saw of the job's domain up to its result for slot S
+ *       (dom0-sensors.h).
+ *
  * Written by the collector (collector.c):
  *   {"event":"result","domain":D[,"job":NAME][,"arm":A],"slot":S,"result":{...}}
  *       a guest's result document (result.h) for plan slot S.

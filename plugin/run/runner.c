@@ -12,6 +12,7 @@
 #include "json-util.h"
 #include "plan-publish.h"
 #include "plan.h"
+#include "dom0-sensors.h"
 #include "progress.h"
 #include "provision.h"
 #include "xl-util.h"
@@ -37,6 +38,9 @@ struct active {
     bool finished;
     bool ok;
     char reason[256];
+    /* dom0's view of the guest (dom0-sensors.h), since its last result. */
+    bool sampling;              /* the domain runs and the backend can sample */
+    struct xl_dom0_interval iv;
 };
 
 struct runner {
@@ -89,6 +93,61 @@ static void show(struct runner *rn, struct xl_run_job *j, const char *state, dou
     l->note = NULL;
 }
 
+/* One sample of a running guest into its interval; a backend that cannot
+ * (any more) stops sampling that guest, said once. */
+static void dom0_sample(struct runner *rn, struct active *a, double now)
+{
+    struct xl_domain_sample smp;
+    size_t i;
+
+    if (xl_backend_sample(&a->be, &smp) != XL_OK) {
+        a->sampling = false;
+        xl_error_clear();
+        return;
+    }
+    xl_dom0_interval_add(&a->iv, now, smp.cpu_ns, smp.vcpus, &smp.pcpus);
+    /* Which other guests ran meanwhile, and on the same pCPUs or not. */
+    for (i = 0; i < rn->o->parallel; i++) {
+        struct active *b = &rn->act[i];
+
+        if (b != a && b->job && b->sampling && !b->finished)
+            xl_dom0_interval_beside(&a->iv, b->job->name, b->job->arm->name, &b->iv.now_pcpus);
+    }
+}
+
+/* Every running guest, at most every XL_DOM0_SAMPLE_S. */
+static void dom0_tick(struct runner *rn)
+{
+    double now = xl_now();
+    size_t i;
+
+    for (i = 0; i < rn->o->parallel; i++) {
+        struct active *a = &rn->act[i];
+
+        if (a->job && a->sampling && !a->finished && now - a->iv.last_sample >= XL_DOM0_SAMPLE_S)
+            dom0_sample(rn, a, now);
+    }
+}
+
+/* A result came: close the guest's interval with a last sample, journal
+ * what dom0 saw over it, and start the next one. */
+static void dom0_result(struct runner *rn, struct active *a, size_t slot)
+{
+    double now = xl_now();
+    json_object *ev;
+
+    dom0_sample(rn, a, now);
+    if (!a->sampling)
+        return;
+    ev = xl_dom0_interval_event(&a->iv, a->job->name, a->job->arm->name, (long)slot);
+    if (ev && xl_run_log(rn->run, ev) != XL_OK) {
+        /* The result itself is journalled: losing dom0's view is not worth the run. */
+        fprintf(stderr, "xenlab: %s: %s\n", a->job->name, xl_error_message());
+        xl_error_clear();
+    }
+    xl_dom0_interval_restart(&a->iv, now);
+}
+
 static struct active *find_active(struct runner *rn, unsigned domid)
 {
     size_t i;
@@ -109,6 +168,8 @@ static void col_result(void *opaque, unsigned domid, size_t slot, const struct x
         return;
     a->job->have[slot] = true;
     a->job->nr_have++;
+    if (a->sampling)
+        dom0_result(rn, a, slot);
     show(rn, a->job, "running", 0, NULL);
 }
 
@@ -473,6 +534,10 @@ static void job_start(struct runner *rn, struct active *a, struct xl_run_job *j)
         rc = xl_run_log_job(rn->run, j, "running", (int)a->domid, NULL);
     if (rc)
         goto fail;
+    /* The first interval starts at boot: it is the first trial's, boot included. */
+    xl_dom0_interval_init(&a->iv, xl_now());
+    a->sampling = true;
+    dom0_sample(rn, a, a->iv.start);
     show(rn, j, "running", 0, NULL);
     return;
 fail:
@@ -506,6 +571,7 @@ static void job_release(struct runner *rn, struct active *a)
     if (a->have_res)
         xl_clone_result_dispose(&a->res);
     free(a->clone_path);
+    xl_dom0_interval_dispose(&a->iv);
     memset(a, 0, sizeof(*a));
 }
 
@@ -600,6 +666,7 @@ int xl_runner_run(struct xl_run *run, const struct xl_runner_opts *o)
         rc = xl_collector_run(rn.col, COLLECT_TICK_S);
         if (rc)
             goto stop;
+        dom0_tick(&rn);
         for (i = 0; i < o->parallel; i++) {
             if (rn.act[i].job && rn.act[i].finished) {
                 rc = job_finish(&rn, &rn.act[i]);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dom0-sensors.h"
 #include "journal.h"
 #include "json-util.h"
 #include "plan.h"
@@ -308,6 +309,8 @@ struct results_ctx {
     json_object *seen;          /* "job/slot" -> true: each slot once */
     json_object *counters;      /* "arm/benchmark/variant" -> next trial */
     json_object *domains;       /* "domid" -> job name, as the journal went */
+    json_object *dom0;          /* dom0's view of each interval (dom0-sensors.h) */
+    json_object *dom0_seen;     /* "job/slot" -> true */
 };
 
 static void results_cb(void *opaque, json_object *ev)
@@ -323,6 +326,19 @@ static void results_cb(void *opaque, json_object *ev)
 
     if (event && strcmp(event, "job") == 0) {
         note_domain(ctx->domains, ev);
+        return;
+    }
+    if (event && strcmp(event, "dom0") == 0) {
+        struct xl_dom0_record rec;
+
+        if (xl_dom0_record_read(ev, &rec)) {
+            xl_autofree char *k = xl_asprintf("%s/%ld", rec.job, rec.slot);
+
+            if (!json_object_object_get_ex(ctx->dom0_seen, k, NULL)) {
+                xl_json_add(ctx->dom0_seen, k, json_object_new_boolean(1));
+                json_object_array_add(ctx->dom0, xl_dom0_record_to_json(&rec));
+            }
+        }
         return;
     }
     if (!event || strcmp(event, "result") != 0 || !json_object_object_get_ex(ev, "result", &doc) ||
@@ -371,7 +387,8 @@ unsigned xl_run_next_trial(json_object *counters, const char *arm, const char *b
 int xl_run_write_results(struct xl_run *r)
 {
     struct results_ctx ctx = { .r = r, .list = json_object_new_array(), .seen = json_object_new_object(),
-                               .counters = json_object_new_object(), .domains = json_object_new_object() };
+                               .counters = json_object_new_object(), .domains = json_object_new_object(),
+                               .dom0 = json_object_new_array(), .dom0_seen = json_object_new_object() };
     json_object *doc = json_object_new_object();
     xl_autofree char *path = xl_asprintf("%s/results.json", r->dir);
     const char *text;
@@ -387,6 +404,11 @@ int xl_run_write_results(struct xl_run *r)
             xl_json_add(doc, "host", json_object_get(host));
     }
     xl_json_add(doc, "results", ctx.list);
+    if (json_object_array_length(ctx.dom0))
+        xl_json_add(doc, "dom0", ctx.dom0);
+    else
+        json_object_put(ctx.dom0);
+    json_object_put(ctx.dom0_seen);
     if (!rc) {
         text = xl_json_pretty(doc);
         rc = xl_write_file_atomic(path, text, strlen(text));

@@ -4,8 +4,9 @@
  *   $XENLAB_RUNS_DIR (default $XENLAB_STATE_DIR/runs, /var/lib/xenlab/runs)/<id>/
  *     spec.json      normalised spec, written once
  *     journal.jsonl  one JSON event per line, each fsync'd before it counts
- *     results.json   {"xenlab":"results/1","run":ID,"host":{...},"results":[...]} at
- *                    the end ("host": the journal's, host-info.h)
+ *     results.json   {"xenlab":"results/1","run":ID,"host":{...},"results":[...],
+ *                    "dom0":[...]} at the end ("host": the journal's, host-info.h;
+ *                    "dom0": what dom0 saw of each guest, dom0-sensors.h)
  *
  * The journal's events and fields are in journal.h.
  *

@@ -102,7 +102,9 @@ mkdir -p "$XENLAB_RUNS_DIR/run-a" "$XENLAB_RUNS_DIR/run-b"
 {
     printf '{"xenlab":"results/1","run":"run-a","host":%s,"results":[' "$host_a"
     grep -v '"arm":"vm2"' "$seed/results.jsonl" | paste -sd,
-    printf ']}\n'
+    printf '],"dom0":[%s,%s]}\n' \
+        '{"job":"xl-run-a-vm1-1","arm":"vm1","slot":0,"wall_s":40.0,"cpu_s":38.0,"vcpus":1,"pcpus":"2","beside":[{"arm":"vm2","shared_pcpus":false}]}' \
+        '{"job":"xl-run-a-vm1-1","arm":"vm1","slot":1,"wall_s":20.0,"cpu_s":19.9,"vcpus":1,"pcpus":"3","beside":[{"arm":"vm2","shared_pcpus":true}]}'
 } >"$XENLAB_RUNS_DIR/run-a/results.json"
 {
     printf '{"event":"run","state":"started","pid":1,"backend":"libvirt","host":%s}\n' "$host_b"
@@ -136,7 +138,9 @@ mkdir -p "$XENLAB_RUNS_DIR/run-c"
 {
     printf '{"xenlab":"results/1","run":"../x,y@z","host":{"hostname":"a\\u001b[31mb","xen":7,"cpus":-4},"results":['
     grep -v '"arm":"vm2"' "$seed/results.jsonl" | paste -sd,
-    printf ']}\n'
+    printf '],"dom0":[%s,%s,%s,%s]}\n' '{"job":"j","arm":"../vm9","slot":0,"wall_s":5,"cpu_s":1}' \
+        '{"job":"j","arm":"vm1","slot":0,"wall_s":-5,"cpu_s":1}' '{"job":"j","arm":"vm1","slot":0,"wall_s":5,"cpu_s":"x"}' \
+        '{"job":"j","arm":"vm1","slot":0,"wall_s":5,"cpu_s":1e300}'
 } >"$XENLAB_RUNS_DIR/run-c/results.json"
 "$XENLAB_CLI" report --format json run-a run-c >"$work/hostile.json" 2>"$work/err"
 rc=$?
@@ -146,7 +150,10 @@ r = json.load(open(sys.argv[1]))
 assert [a["name"] for a in r["arms"]] == ["vm1@run-a", "vm1@run-c"], r["arms"]
 assert [x["id"] for x in r["runs"]] == ["run-a", "run-c"], r["runs"]
 assert r["runs"][1]["host"] == {"hostname": "a?[31mb"}, r["runs"][1]
+assert "dom0" not in r["arms"][1], r["arms"][1]
+assert r["arms"][0]["dom0"] == {"cpu_max_pct": 99.5, "vcpus": 1, "pcpus": "2-3",
+                                "beside": [{"arm": "vm2@run-a", "shared_pcpus": True}]}, r["arms"][0]
 PY
-ok $? "  a hostile results.json: not an id, the directory's name instead; host fields checked (rc $rc): $(cat "$work/err")"
+ok $? "  a hostile results.json: not an id, the directory's name instead; host fields and dom0 records checked (rc $rc): $(cat "$work/err")"
 
 tap_done

@@ -101,6 +101,24 @@ assert h["hostname"] == host and h["kernel"] == kernel and h["backend"] == "libv
 assert h["spec"] == "fnv1a64:%016x" % fnv and h["xenlab"] and h["cpus"] >= 1 and h.get("cpu_model"), h
 PY
 ok $? "results.json and the journal's start name this host, its kernel, the backend and spec.json's hash"
+# dom0's own view: each guest's domain sampled through the backend (here
+# libvirt's test driver) from one result to the next, with the guest beside it.
+python3 - "$R" <<'PY'
+import json, sys
+R = sys.argv[1]
+doc = json.load(open(R + "/results.json"))
+d = doc.get("dom0", [])
+ev = [json.loads(l) for l in open(R + "/journal.jsonl") if '"event":"dom0"' in l]
+jobs = sorted(set(x["job"] for x in d))
+ok = (len(d) == len(ev) and len(d) >= 2 * 30 and len(jobs) == 2
+      and all(x["arm"] == "t1" and x["wall_s"] >= 0 and x["cpu_s"] >= 0 and x["vcpus"] == 1 and x.get("pcpus")
+              for x in d)
+      and any(b["arm"] == "t1" for x in d for b in x["beside"]))
+if not ok:
+    print("# %d records, %d events, jobs %s, first %s" % (len(d), len(ev), jobs, json.dumps(d[:2])[:400]))
+sys.exit(0 if ok else 1)
+PY
+ok $? "results.json has dom0's view of each interval: CPU time, wall time, vCPUs, pCPUs, the guest beside"
 # Output logs: each trial's output lands in the run directory and
 # results.json names it; 12 items x 3 trials = 36 slots leave each log
 # (400 / 36 - 2) * 960 = 8640 bytes of document (trial-log.h).
@@ -127,6 +145,9 @@ ok $? "each trial's output is a log in the run directory: both streams, 10 MB of
 "$X" report "$id" > "$T/report.md" 2>&1
 grep -q "work rate" "$T/report.md" && grep -q "flaky pass" "$T/report.md"
 ok $? "xenlab report shows the command rows"
+grep -q "^- dom0: t1's domain used up to [0-9.]* % of its 1 vCPU between results, on pCPU" "$T/report.md" &&
+    grep -q "^- \*\*Check:\*\* replicas of t1 ran at the same time on this host, on " "$T/report.md"
+ok $? "the report says what dom0 saw and that the two replicas ran at the same time: $(grep -i 'dom0\|same time' "$T/report.md" | head -2 | tr '\n' ' ')"
 grep -qF '| flaky pass | t1 | 6 | 4 | 2 | 0 | **flaky**: failed on replica 1 trial 2, replica 2 trial 2 |' "$T/report.md"
 ok $? "the report's test table calls the test flaky and names the runs that failed: $(grep -F 'flaky pass | t1' "$T/report.md")"
 "$X" report "$id" --format json > "$T/report.json" 2>&1
