@@ -14,8 +14,8 @@
 
 #include "bench-params.h"
 #include "ct-cgroup.h"
+#include "clone-env.h"
 #include "inputs.h"
-#include "plan-run.h"
 #include "oci-bundle.h"
 #include "self-path.h"
 #include "size.h"
@@ -276,7 +276,7 @@ int xl_engine_run(const char *engine, const struct xl_container_spec *c, char *c
         push(&a, xl_asprintf("--env=XENLAB_INPUTS=%s", xl_inputs_dir()));
     }
     {
-        char **env = xl_plan_env_entries();
+        char **env = xl_clone_env_entries();
 
         for (i = 0; env[i]; i++)
             push(&a, xl_asprintf("--env=%s", env[i]));

@@ -32,8 +32,8 @@
 
 #include "bench-params.h"
 #include "ct-cgroup.h"
+#include "clone-env.h"
 #include "inputs.h"
-#include "plan-run.h"
 #include "json-util.h"
 #include "oci-bundle.h"
 #include "self-path.h"
@@ -405,7 +405,7 @@ static int write_config(struct oci_run *o, const struct xl_container_spec *c, ch
     p.work_host = o->work_host;
     p.work_ct = work_ct;
     p.inputs = xl_inputs_dir();
-    p.env = plan_env = xl_plan_env_entries();
+    p.env = plan_env = xl_clone_env_entries();
     /* As docker: a private cgroup namespace on v2 hosts, the host's on v1. */
     p.cgroupns = ns && *ns ? strcmp(ns, "0") != 0 : o->cg.unified_has_controllers;
     doc = xl_oci_config(&p);

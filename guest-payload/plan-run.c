@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clone-env.h"
 #include "container.h"
 #include "json-util.h"
 #include "self-path.h"
@@ -176,30 +177,10 @@ static int emit_one(void *opaque, const struct xl_result *r)
     return ctx->pr->emit(ctx->pr->opaque, xl_plan_slot(ctx->pr->plan, ctx->item, r->trial), r);
 }
 
-static const char *const plan_env_names[] = { "XENLAB_RUN", "XENLAB_ARM", "XENLAB_REPLICA" };
-
-char **xl_plan_env_entries(void)
-{
-    char **env = xl_calloc(XL_ARRAY_SIZE(plan_env_names) + 1, sizeof(char *));
-    size_t i, k = 0;
-
-    for (i = 0; i < XL_ARRAY_SIZE(plan_env_names); i++)
-        if (getenv(plan_env_names[i]))
-            env[k++] = xl_asprintf("%s=%s", plan_env_names[i], getenv(plan_env_names[i]));
-    return env;
-}
-
 int xl_plan_run(const struct xl_plan_runner *pr)
 {
-    char replica[16];
     size_t i;
-    int rc = XL_OK;
-
-    /* Names dom0 checked (spec arm names, run ids): safe in an environment. */
-    snprintf(replica, sizeof(replica), "%u", pr->plan->replica ? pr->plan->replica : 1);
-    if (setenv("XENLAB_RUN", pr->plan->run_id ? pr->plan->run_id : "", 1) < 0 || setenv("XENLAB_ARM", pr->plan->arm, 1) < 0 ||
-        setenv("XENLAB_REPLICA", replica, 1) < 0)
-        return xl_error_errno(XL_ERR_FAIL, errno, "plan: setenv");
+    int rc = xl_clone_env_set(pr->plan->run_id, pr->plan->arm, pr->plan->replica);
 
     for (i = 0; i < pr->plan->nr_items && !rc; i++) {
         struct item_ctx ctx = { .pr = pr, .item = i };

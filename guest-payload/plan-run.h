@@ -20,15 +20,9 @@ struct xl_plan_runner {
     void *opaque;
 };
 
-/* Runs every item of the plan. First it sets XENLAB_RUN, XENLAB_ARM and
- * XENLAB_REPLICA (the plan's run id, arm and replica) in this process's
- * environment, so commands know which clone they run on (a test fleet's
- * outcome may depend on it); containers get them too (xl_plan_env_names). */
+/* Runs every item of the plan, first setting which clone this is in the
+ * environment (clone-env.h). */
 int xl_plan_run(const struct xl_plan_runner *pr);
-
-/* Those of them set in this environment as "NAME=value" entries,
- * NULL-terminated (xl_argv_free), for the container launchers to pass on. */
-char **xl_plan_env_entries(void);
 
 /* Runs one trial of one item in a fresh worker; r is initialised by caller. */
 void xl_plan_run_trial(const struct xl_plan_runner *pr, size_t item, unsigned trial, struct xl_result *r);
