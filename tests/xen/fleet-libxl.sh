@@ -1,9 +1,10 @@
 #!/bin/bash
-# A test fleet on the testbed's real Xen: three clones of the Debian base run one
-# test command whose outcome depends on the clone (XENLAB_REPLICA 2 fails), their
-# verdicts come back through XenStore, and the JUnit file (checked here, on the
-# host, with xmllint and a reader) names the one failure on its replica; dom0's libxl
-# samples say the three ran at the same time.
+# A test fleet on the testbed's real Xen: three clones of the Debian base, pinned to
+# pCPU 1, run one test command that reads an input from dom0 and whose outcome
+# depends on the clone (XENLAB_REPLICA 2 fails); their verdicts and output logs come
+# back through XenStore, the JUnit file (checked here, on the host, with xmllint and
+# a reader) names the one failure on its replica, and dom0's libxl samples say the
+# three ran at the same time on pCPU 1.
 #   fleet-libxl.sh SPEC DOM0_SCRIPT
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/testbed-lib.sh"
@@ -44,7 +45,7 @@ PY
 ok $? "JUnit: 3 cases of suite xenlab.fleet, one failure, on replica 2, exit status 3, its output in system-out"
 grep -qF '| smoke pass | fleet | 3 | 2 | 1 | 0 | **flaky**: failed on replica 2 trial 1 |' "$work/report.md"
 ok $? "the report calls the test flaky across identical clones: $(grep -F 'smoke pass | fleet' "$work/report.md")"
-grep -q "^- dom0: fleet's domain used up to [0-9.]* % of its 1 vCPU between results, on pCPU" "$work/report.md" &&
-    grep -q '^- \*\*Check:\*\* replicas of fleet ran at the same time on this host' "$work/report.md"
+grep -q "^- dom0: fleet's domain used up to [0-9.]* % of its 1 vCPU between results, on pCPU 1\.$" "$work/report.md" &&
+    grep -q '^- \*\*Check:\*\* replicas of fleet ran at the same time on this host, on the same pCPUs\.$' "$work/report.md"
 ok $? "libxl's samples: dom0's view of the domains and the replicas running at once: $(grep -i 'dom0:\|same time' "$work/report.md" | tr '\n' ' ')"
 tap_done
