@@ -18,57 +18,115 @@
 #define ROUNDS 5
 #define REPS 5
 
-/* STREAM's loops as John McCalpin wrote them, on doubles. */
-__attribute__((noinline)) static void ref_pass(enum xl_mem_kernel k, double *a, double *b, double *c, size_t n)
-{
-    size_t j;
-
-    switch (k) {
-    case XL_MEM_COPY:
-        for (j = 0; j < n; j++)
-            b[j] = a[j];
-        break;
-    case XL_MEM_SCALE:
-        for (j = 0; j < n; j++)
-            b[j] = 3.0 * a[j];
-        break;
-    case XL_MEM_ADD:
-        for (j = 0; j < n; j++)
-            c[j] = a[j] + b[j];
-        break;
-    case XL_MEM_TRIAD:
-        for (j = 0; j < n; j++)
-            a[j] = b[j] + 3.0 * c[j];
-        break;
+/* STREAM's loops as John McCalpin wrote them, on doubles and on ints. */
+#define REF_LOOPS(T, SUF)                                                                         \
+    __attribute__((noinline)) static void ref_##SUF(enum xl_mem_kernel k, T *a, T *b, T *c, size_t n) \
+    {                                                                                             \
+        size_t j;                                                                                 \
+                                                                                                  \
+        switch (k) {                                                                              \
+        case XL_MEM_COPY:                                                                         \
+            for (j = 0; j < n; j++)                                                               \
+                b[j] = a[j];                                                                      \
+            break;                                                                                \
+        case XL_MEM_SCALE:                                                                        \
+            for (j = 0; j < n; j++)                                                               \
+                b[j] = (T)3 * a[j];                                                               \
+            break;                                                                                \
+        case XL_MEM_ADD:                                                                          \
+            for (j = 0; j < n; j++)                                                               \
+                c[j] = a[j] + b[j];                                                               \
+            break;                                                                                \
+        case XL_MEM_TRIAD:                                                                        \
+            for (j = 0; j < n; j++)                                                               \
+                a[j] = b[j] + (T)3 * c[j];                                                        \
+            break;                                                                                \
+        }                                                                                         \
     }
+REF_LOOPS(double, fp)
+REF_LOOPS(int, int)
+
+/* The reference's threads: each its slice (STREAM's OpenMP static
+ * schedule), first-touched by itself, a barrier around each repetition. */
+struct ref_mem {
+    enum xl_mem_kernel k;
+    enum xl_mem_type t;
+    char *a, *b, *c;
+    size_t n, es;
+    unsigned threads, passes;
+    pthread_barrier_t bar;
+    double t0, seconds[REPS];
+};
+
+struct ref_thread {
+    struct ref_mem *m;
+    unsigned index;
+};
+
+static void *ref_mem_worker(void *opaque)
+{
+    struct ref_thread *th = opaque;
+    struct ref_mem *m = th->m;
+    size_t per = m->n / m->threads, off = per * th->index;
+    size_t n = th->index + 1 == m->threads ? m->n - off : per;
+    char *a = m->a + off * m->es, *b = m->b + off * m->es, *c = m->c + off * m->es;
+    unsigned rep, p;
+
+    memset(a, 1, n * m->es);
+    memset(b, 1, n * m->es);
+    memset(c, 1, n * m->es);
+    for (rep = 0; rep <= REPS; rep++) {
+        pthread_barrier_wait(&m->bar);
+        if (th->index == 0)
+            m->t0 = xl_now();
+        for (p = 0; p < m->passes; p++) {
+            if (m->t == XL_MEM_FP)
+                ref_fp(m->k, (double *)a, (double *)b, (double *)c, n);
+            else
+                ref_int(m->k, (int *)a, (int *)b, (int *)c, n);
+        }
+        pthread_barrier_wait(&m->bar);
+        if (th->index == 0 && rep > 0)   /* repetition 0 warms up, as the worker's */
+            m->seconds[rep - 1] = xl_now() - m->t0;
+    }
+    return NULL;
 }
 
 /* Mean and best MB/s over REPS timed repetitions of `passes` passes. */
-static void reference_mbps(enum xl_mem_kernel k, size_t bytes, unsigned passes, double *mean_r, double *best_r)
+static void reference_mbps(enum xl_mem_kernel k, enum xl_mem_type t, size_t bytes, unsigned threads,
+                           unsigned passes, double *mean_r, double *best_r)
 {
-    size_t n = bytes / sizeof(double);
-    double *a = malloc(bytes), *b = malloc(bytes), *c = malloc(bytes);
-    double moved = (double)xl_memory_bytes_per_pass(k, XL_MEM_FP, n) * passes, sum = 0, best = 0;
-    unsigned rep, p;
+    struct ref_mem m = { .k = k, .t = t, .es = t == XL_MEM_FP ? sizeof(double) : sizeof(int),
+                         .threads = threads, .passes = passes };
+    struct ref_thread th[64];
+    pthread_t tids[64];
+    double moved, sum = 0, best = 0;
+    unsigned i;
 
-    memset(a, 1, bytes);
-    memset(b, 1, bytes);
-    memset(c, 1, bytes);
-    ref_pass(k, a, b, c, n);
-    for (rep = 0; rep < REPS; rep++) {
-        double t0 = xl_now();
-
-        for (p = 0; p < passes; p++)
-            ref_pass(k, a, b, c, n);
-        double mbps = moved / (xl_now() - t0) / 1e6;
+    m.n = bytes / m.es;
+    m.a = malloc(bytes);
+    m.b = malloc(bytes);
+    m.c = malloc(bytes);
+    moved = (double)xl_memory_bytes_per_pass(k, t, m.n) * passes;
+    pthread_barrier_init(&m.bar, NULL, threads);
+    for (i = 0; i < threads; i++)
+        th[i] = (struct ref_thread){ &m, i };
+    for (i = 1; i < threads; i++)
+        pthread_create(&tids[i], NULL, ref_mem_worker, &th[i]);
+    ref_mem_worker(&th[0]);
+    for (i = 1; i < threads; i++)
+        pthread_join(tids[i], NULL);
+    pthread_barrier_destroy(&m.bar);
+    for (i = 0; i < REPS; i++) {
+        double mbps = moved / m.seconds[i] / 1e6;
 
         sum += mbps;
         if (mbps > best)
             best = mbps;
     }
-    free(a);
-    free(b);
-    free(c);
+    free(m.a);
+    free(m.b);
+    free(m.c);
     *mean_r = sum / REPS;
     *best_r = best;
 }
@@ -171,46 +229,49 @@ int main(int argc, char **argv)
     enum xl_mem_kernel k;
     double t1, tn;
 
-    /* One CPU for the single-thread comparison: a migration mid-pass costs
-     * either side a cold prefetcher, which is noise, not the code. */
     cpu_set_t all, one;
 
     sched_getaffinity(0, sizeof(all), &all);
     CPU_ZERO(&one);
     CPU_SET(sched_getcpu(), &one);
     sched_setaffinity(0, sizeof(one), &one);
-    printf("memory kernels, fp, 1 thread, %u MiB arrays, %d reps per round; ratios worker/STREAM, median of %d\n"
-           "alternating rounds (best: STREAM's own measure; mean: what the worker reports)\n",
+    printf("memory kernels, %u MiB arrays, %d reps per round; ratios worker/STREAM-like loop, median of %d\n"
+           "alternating rounds (best: STREAM's own measure; mean: what the worker reports); 1 thread pinned\n",
            mib, REPS, ROUNDS);
-    printf("%-6s %12s %12s %10s %10s\n", "kernel", "worker best", "STREAM best", "ratio best", "ratio mean");
-    for (k = XL_MEM_COPY; k <= XL_MEM_TRIAD; k++) {
-        double best_ratios[ROUNDS], mean_ratios[ROUNDS], wb = 0, rb = 0, rm;
-        int i;
+    printf("%-6s %-4s %7s %12s %12s %10s %10s\n", "kernel", "type", "threads", "worker best", "STREAM best",
+           "ratio best", "ratio mean");
+    for (unsigned tc = 0; tc < (cpus > 1 ? 2u : 1u); tc++) {
+        unsigned threads = tc == 0 ? 1 : (cpus < 64 ? cpus : 64);
 
-        for (i = 0; i < ROUNDS; i++) {
-            struct xl_memory_run run;
+        /* One CPU for the single-thread comparison: a migration mid-pass
+         * costs either side a cold prefetcher, which is noise, not the code. */
+        sched_setaffinity(0, sizeof(tc == 0 ? one : all), tc == 0 ? &one : &all);
+        for (enum xl_mem_type t = XL_MEM_INT; t <= XL_MEM_FP; t++) {
+            for (k = XL_MEM_COPY; k <= XL_MEM_TRIAD; k++) {
+                double best_ratios[ROUNDS], mean_ratios[ROUNDS], wb = 0, rb = 0, rm;
+                int i;
 
-            if (xl_memory_measure(k, XL_MEM_FP, (size_t)mib * XL_MiB, 1, REPS, &run)) {
-                fprintf(stderr, "bench-payload: %s\n", xl_error_message());
-                return 1;
+                for (i = 0; i < ROUNDS; i++) {
+                    struct xl_memory_run run;
+
+                    if (xl_memory_measure(k, t, (size_t)mib * XL_MiB, threads, REPS, &run)) {
+                        fprintf(stderr, "bench-payload: %s\n", xl_error_message());
+                        return 1;
+                    }
+                    reference_mbps(k, t, (size_t)mib * XL_MiB, threads, run.passes_per_rep, &rm, &rb);
+                    wb = run.best_mbps;
+                    best_ratios[i] = wb / rb;
+                    mean_ratios[i] = run.mean_mbps / rm;
+                }
+                qsort(best_ratios, ROUNDS, sizeof(double), cmp_double);
+                qsort(mean_ratios, ROUNDS, sizeof(double), cmp_double);
+                printf("%-6s %-4s %7u %12.0f %12.0f %10.3f %10.3f\n", xl_mem_kernel_name(k),
+                       t == XL_MEM_FP ? "fp" : "int", threads, wb, rb, best_ratios[ROUNDS / 2],
+                       mean_ratios[ROUNDS / 2]);
             }
-            reference_mbps(k, (size_t)mib * XL_MiB, run.passes_per_rep, &rm, &rb);
-            wb = run.best_mbps;
-            best_ratios[i] = wb / rb;
-            mean_ratios[i] = run.mean_mbps / rm;
         }
-        qsort(best_ratios, ROUNDS, sizeof(double), cmp_double);
-        qsort(mean_ratios, ROUNDS, sizeof(double), cmp_double);
-        printf("%-6s %12.0f %12.0f %10.3f %10.3f\n", xl_mem_kernel_name(k), wb, rb, best_ratios[ROUNDS / 2],
-               mean_ratios[ROUNDS / 2]);
     }
     sched_setaffinity(0, sizeof(all), &all);
-    {
-        struct xl_memory_run run;
-
-        if (cpus > 1 && xl_memory_measure(XL_MEM_ADD, XL_MEM_FP, (size_t)mib * XL_MiB, cpus, REPS, &run) == 0)
-            printf("add fp with %u threads: %.0f MB/s (best %.0f)\n", cpus, run.mean_mbps, run.best_mbps);
-    }
     if (nqueens_ratio(nq, 1) || (cpus > 1 && nqueens_ratio(nq, cpus)))
         return 1;
     t1 = xl_now();
