@@ -248,6 +248,29 @@ static void write_runs(const struct xl_report *rep, FILE *out)
     fputs("</table>\n", out);
 }
 
+/* The guests' sensors and dom0's samples, as the Markdown has them. */
+static void write_machine(const struct xl_report *rep, FILE *out)
+{
+    char notes[(3 + XL_REPORT_MAX_BESIDE) * XL_REPORT_MAX_ARMS][192], lines[XL_REPORT_MAX_ARMS][192];
+    size_t k, nn = xl_report_sensor_notes(rep, notes, XL_ARRAY_SIZE(notes)),
+              nl = xl_report_dom0_lines(rep, lines, XL_ARRAY_SIZE(lines));
+
+    if (!nn && !nl)
+        return;
+    fputs("<h2>What the machine was doing</h2>\n<ul class=\"flags\">\n", out);
+    for (k = 0; k < nn; k++) {
+        fputs("<li class=\"warn\">", out);
+        html_text(out, notes[k]);
+        fputs(".</li>\n", out);
+    }
+    for (k = 0; k < nl; k++) {
+        fputs("<li>", out);
+        html_text(out, lines[k]);
+        fputs(".</li>\n", out);
+    }
+    fputs("</ul>\n", out);
+}
+
 static void write_flags(const struct xl_report *rep, const char *num, const char *den, FILE *out)
 {
     struct xl_report_pair pairs[XL_REPORT_MAX_ARMS];
@@ -337,6 +360,7 @@ int xl_report_write_html(const struct xl_report *rep, const char *num, const cha
                  "the trials.</p>\n",
             stamp);
     write_runs(rep, out);
+    write_machine(rep, out);
     write_flags(rep, num, den, out);
     fputs("<h2>Results</h2>\n", out);
     write_table(rep, num, den, out);

@@ -131,8 +131,9 @@ assert all(len(c["values"]) == 3 for row in r["rows"] for c in row["cells"].valu
 PY
 ok $? "  JSON: each arm's run, each run's host, no trial of one run taken for the other's"
 "$XENLAB_CLI" report --format html run-a run-b >"$work/merged.html" &&
-    grep -q '<h2>Runs</h2>' "$work/merged.html" && grep -q '<td>dom0-b</td>' "$work/merged.html"
-ok $? "  HTML: the runs' table at the top"
+    grep -q '<h2>Runs</h2>' "$work/merged.html" && grep -q '<td>dom0-b</td>' "$work/merged.html" &&
+    grep -q '<li class="warn">vm1@run-a and vm2@run-a ran at the same time on this host, on the same pCPUs.</li>' "$work/merged.html"
+ok $? "  HTML: the runs' table at the top, what the machine was doing"
 # A hostile results.json: its run id and host fields are data.
 mkdir -p "$XENLAB_RUNS_DIR/run-c"
 {
