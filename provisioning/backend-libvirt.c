@@ -67,6 +67,16 @@ static void lv_close(struct xl_backend *be)
     be->priv = NULL;
 }
 
+static int lv_host_cpus(struct xl_backend *be, unsigned *n_r)
+{
+    virNodeInfo info;
+
+    if (virNodeGetInfo(P(be)->conn, &info) < 0)
+        return lv_err("node info", NULL);
+    *n_r = info.cpus;
+    return XL_OK;
+}
+
 static int lv_free_memory(struct xl_backend *be, uint64_t *kib_r)
 {
     const char *type = virConnectGetType(P(be)->conn);
@@ -283,6 +293,7 @@ const struct xl_backend_ops xl_backend_libvirt_ops = {
     .open = lv_open,
     .close = lv_close,
     .free_memory = lv_free_memory,
+    .host_cpus = lv_host_cpus,
     .create_paused = lv_create_paused,
     .unpause = lv_unpause,
     .set_vcpus = lv_set_vcpus,

@@ -67,6 +67,19 @@ static void xlx_close(struct xl_backend *be)
     be->priv = NULL;
 }
 
+static int xlx_host_cpus(struct xl_backend *be, unsigned *n_r)
+{
+    libxl_physinfo info;
+    int r;
+
+    libxl_physinfo_init(&info);
+    r = libxl_get_physinfo(P(be)->ctx, &info);
+    if (!r)
+        *n_r = info.nr_cpus;
+    libxl_physinfo_dispose(&info);
+    return r ? xl_error(XL_ERR_FAIL, "libxl: physinfo failed (libxl error %d)", r) : XL_OK;
+}
+
 static int xlx_free_memory(struct xl_backend *be, uint64_t *kib_r)
 {
     libxl_physinfo info;
@@ -341,6 +354,7 @@ const struct xl_backend_ops xl_backend_libxl_ops = {
     .open = xlx_open,
     .close = xlx_close,
     .free_memory = xlx_free_memory,
+    .host_cpus = xlx_host_cpus,
     .create_paused = xlx_create_paused,
     .unpause = xlx_unpause,
     .set_vcpus = xlx_set_vcpus,

@@ -139,6 +139,14 @@ int xl_backend_describe(struct xl_backend *be, const char *name, const char *con
     return be->ops->describe(be, name, config, src_r);
 }
 
+int xl_backend_host_cpus(struct xl_backend *be, unsigned *n_r)
+{
+    *n_r = 0;
+    if (!be->ops || !be->ops->host_cpus || !be->priv)
+        return XL_ERR_NOTFOUND;
+    return be->ops->host_cpus(be, n_r);
+}
+
 int xl_backend_sample(struct xl_backend *be, struct xl_domain_sample *s)
 {
     memset(s, 0, sizeof(*s));

@@ -66,6 +66,9 @@ struct xl_backend_ops {
     void (*discard)(struct xl_backend *be);
     /* Free host memory in KiB, for the preflight. */
     int (*free_memory)(struct xl_backend *be, uint64_t *kib_r);
+    /* The host's physical CPUs (numbered 0..n-1), for the preflight of
+     * pinned arms; NULL where the toolstack does not say. */
+    int (*host_cpus)(struct xl_backend *be, unsigned *n_r);
     /* Creates (defines and starts) the prepared domain paused. */
     int (*create_paused)(struct xl_backend *be, const char *name);
     int (*unpause)(struct xl_backend *be);
@@ -140,6 +143,9 @@ int xl_backend_attach(struct xl_backend *be, const char *name);
 
 /* The backend's describe, or an error naming the backend that has none. */
 int xl_backend_describe(struct xl_backend *be, const char *name, const char *config, struct xl_domain_source *src_r);
+
+/* The backend's host_cpus; XL_ERR_NOTFOUND, no error set, where it has none. */
+int xl_backend_host_cpus(struct xl_backend *be, unsigned *n_r);
 
 /* The backend's sample; XL_ERR_NOTFOUND, no error set, where it has none. */
 int xl_backend_sample(struct xl_backend *be, struct xl_domain_sample *s);

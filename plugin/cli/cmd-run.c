@@ -114,7 +114,36 @@ static int spec_base(const char *spec_path, const struct xl_spec *s, char **name
     return XL_OK;
 }
 
-static int preflight(const struct xl_runner_opts *o, const char *spec_base)
+/* An arm pinned to pCPUs the host does not have would fail at its domain's
+ * creation, after other arms ran: refused before anything is made. */
+static int check_pinning(struct xl_backend *be, const struct xl_spec *spec)
+{
+    unsigned n = 0;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < spec->nr_arms && !spec->arms[i].cpus; i++)
+        ;
+    if (i == spec->nr_arms)
+        return XL_OK;
+    rc = xl_backend_host_cpus(be, &n);
+    if (rc == XL_ERR_NOTFOUND || (!rc && !n))
+        return XL_OK;
+    if (rc)
+        return xl_error_prefix(rc, "checking the arms' cpus");
+    for (i = 0; i < spec->nr_arms; i++) {
+        struct xl_cpuset set;
+
+        if (!spec->arms[i].cpus || xl_cpuset_parse(spec->arms[i].cpus, "cpus", &set) != XL_OK)
+            continue;
+        if (xl_cpuset_end(&set) > n)
+            return xl_error(XL_ERR_INVAL, "arms[%zu] (%s): cpus %s: this host has %u pCPU%s (0-%u)", i,
+                            spec->arms[i].name, spec->arms[i].cpus, n, n == 1 ? "" : "s", n - 1);
+    }
+    return XL_OK;
+}
+
+static int preflight(const struct xl_runner_opts *o, const char *spec_base, const struct xl_spec *spec)
 {
     const char *base = o->base ? o->base : spec_base;
     struct xl_backend be = { 0 };
@@ -143,8 +172,9 @@ static int preflight(const struct xl_runner_opts *o, const char *spec_base)
     rc = xl_backend_open(&be, o->backend, o->uri);
     if (rc)
         return rc;
+    rc = check_pinning(&be, spec);
     xl_backend_close(&be);
-    return XL_OK;
+    return rc;
 }
 
 /* Every command input is there and may be copied, before anything is made
@@ -326,7 +356,7 @@ int xl_cmd_run(int argc, char **argv)
         /* A refused invocation journals nothing; a host that cannot run it
          * marks the run failed, with why, until a later --resume. */
         created = !rc;
-        if (!rc && preflight(&o, run.spec.base_name))
+        if (!rc && preflight(&o, run.spec.base_name, &run.spec))
             rc = xl_error_prefix(XL_ERR_FAIL, "run %s", resume);
         if (!rc)
             rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
@@ -341,7 +371,7 @@ int xl_cmd_run(int argc, char **argv)
         if (!rc && !o.base && !xl_backend_has(o.backend, XL_BACKEND_CLONES_BASE))
             rc = spec_base(argv[optind], &run.spec, &spec_base_name, &o);
         if (!rc)
-            rc = preflight(&o, run.spec.base_name);
+            rc = preflight(&o, run.spec.base_name, &run.spec);
         if (!rc)
             rc = check_inputs(&run.spec);
         if (rc)

@@ -38,6 +38,15 @@ cat > "$T/fleet.json" <<'J'
 J
 "$X" spec check "$T/fleet.json" > /dev/null; ok $? "spec check accepts command workloads"
 
+# An arm pinned to pCPUs the host lacks (libvirt's test node has 16) is refused
+# before anything is made.
+sed 's/"memory": "256MiB", "replicas": 2/"memory": "256MiB", "replicas": 2, "cpus": "2,40-41"/' "$T/fleet.json" > "$T/pinned.json"
+XENLAB_RUNS_DIR=$T/pinned-runs "$X" run "$T/pinned.json" --backend libvirt --uri test:///default --virt-type test \
+    --plain --clone-dir "$T/clones" --base tb > "$T/pinned.out" 2> "$T/pinned.err"; rc=$?
+[ $rc = 2 ] && [ "$(wc -l < "$T/pinned.err")" = 1 ] && [ ! -e "$T/pinned-runs" ] &&
+    grep -qF "arms[0] (t1): cpus 2,40-41: this host has 16 pCPUs (0-15)" "$T/pinned.err"
+ok $? "an arm pinned beyond the host's pCPUs: one line, exit 2, no run made (rc $rc): $(cat "$T/pinned.err")"
+
 "$XENLAB_LAUNCHER" "$XENLAB_AGENT" "$XENLAB_GUEST" "$T/work" 2> "$T/launcher.log" & launcher=$!
 # Only XENLAB_STATE_DIR: the run must land in $XENLAB_STATE_DIR/runs, not /var/lib/xenlab/runs.
 unset XENLAB_RUNS_DIR
