@@ -284,9 +284,19 @@ int xl_domxml_from_template(const char *path, const struct xl_domain_spec *ov, c
         set_text(n, buf);
         snprintf(buf, sizeof(buf), "%u", v);
         xmlSetProp(n, BAD_CAST "current", BAD_CAST buf);
-        /* Pinning: every vCPU on these pCPUs (validated by the spec). */
-        if (ov->cpus)
+        /* Pinning: every vCPU on these pCPUs (validated by the spec).
+         * libvirt ignores cpuset under placement='auto', and a template's
+         * <vcpupin> would win over it: the arm's pinning replaces both. */
+        if (ov->cpus) {
+            xmlNodePtr tune = child(root, "cputune", 0), pin;
+
             xmlSetProp(n, BAD_CAST "cpuset", BAD_CAST ov->cpus);
+            xmlUnsetProp(n, BAD_CAST "placement");
+            while (tune && (pin = child(tune, "vcpupin", 0))) {
+                xmlUnlinkNode(pin);
+                xmlFreeNode(pin);
+            }
+        }
     }
     devices = child(root, "devices", 1);
     drop_macs(devices);

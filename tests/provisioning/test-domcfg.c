@@ -94,6 +94,8 @@ int main(void)
     DO_TEST("qcow2", &qcow2_arm);
     do_test_cfg(D "pv.cfg", &pinned, D "pv-pinned.json");
     do_test_xml("templates/debian-pv.xml", &pinned, NULL, D "template-debian-pv-pinned.xml");
+    /* A template's placement='auto' and <vcpupin> would override the arm's cpuset. */
+    do_test_xml(D "libvirt-autoplaced.xml", &pinned, NULL, D "libvirt-autoplaced.out.xml");
     DO_TEST_TEMPLATE("debian-pv");
     DO_TEST_TEMPLATE("debian-pv-pygrub");
     DO_TEST_TEMPLATE("debian-pvh");
