@@ -375,13 +375,16 @@ static void note_dom0(struct xl_report *rep, json_object *o)
     }
     s = &rep->sensors[a];
     s->dom0 = true;
-    if (rec.vcpus > s->dom0_vcpus)
-        s->dom0_vcpus = rec.vcpus;
     if (rec.wall_s >= 1 && rec.vcpus) {
         double pct = 100 * rec.cpu_s / (rec.wall_s * rec.vcpus);
 
-        if (pct > s->dom0_cpu_max_pct)
+        /* The vCPU count said is the busiest interval's. */
+        if (pct > s->dom0_cpu_max_pct || !s->dom0_vcpus) {
             s->dom0_cpu_max_pct = pct > 100 ? 100 : pct;
+            s->dom0_vcpus = rec.vcpus;
+        }
+    } else if (!s->dom0_vcpus) {
+        s->dom0_vcpus = rec.vcpus;
     }
     if (rec.pcpus[0]) {
         struct xl_cpuset have = { 0 }, add;

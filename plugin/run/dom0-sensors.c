@@ -36,8 +36,9 @@ void xl_dom0_interval_add(struct xl_dom0_interval *iv, double now, uint64_t cpu_
     iv->last_cpu_ns = cpu_ns;
     iv->last_sample = now;
     iv->samples++;
-    if (vcpus > iv->vcpus)
-        iv->vcpus = vcpus;
+    /* The latest count: while a PV guest boots, vCPUs beyond its vcpus=
+     * (up to maxvcpus) are up until it takes them down. */
+    iv->vcpus = vcpus;
     iv->now_pcpus = *pcpus;
     xl_cpuset_add_all(&iv->pcpus, pcpus);
 }
@@ -111,7 +112,6 @@ void xl_dom0_interval_restart(struct xl_dom0_interval *iv, double now)
     iv->last_sample = now;
     iv->first_cpu_ns = iv->last_cpu_ns;
     iv->samples = 1;
-    iv->vcpus = 0;
     iv->pcpus = iv->now_pcpus;
 }
 

@@ -29,7 +29,7 @@ struct xl_dom0_interval {
     double start, last_sample;
     uint64_t first_cpu_ns, last_cpu_ns;
     bool have_cpu;
-    unsigned vcpus;              /* the most seen online */
+    unsigned vcpus;              /* online at the latest sample */
     unsigned samples;
     struct xl_cpuset pcpus;      /* every pCPU its vCPUs were seen on */
     struct xl_cpuset now_pcpus;  /* the latest sample's */
