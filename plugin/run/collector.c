@@ -29,8 +29,24 @@
  * some, so once we catch up every running domain is looked at once. */
 #define BACKLOG_S 10.0
 #define ERROR_MAX XL_XS_CHUNK_BYTES
+/* Group commit: journal lines are written as they are accepted and made
+ * durable by one fsync per batch. A batch begun within this long of the
+ * last fsync (results are arriving fast) stays open this long for more, so
+ * a burst costs one fsync per few results; a lone result is synced at once. */
+#define GROUP_COMMIT_S 0.005
 
 enum slot_state { SLOT_NONE, SLOT_HAVE, SLOT_INVALID };
+enum ack_kind { ACK_RESULT, ACK_INVALID, ACK_FINISHED };
+
+/* What ops is told once the journal lines before it are on disk. */
+struct ack {
+    enum ack_kind kind;
+    unsigned domid;
+    long slot;
+    bool ok;
+    char *reason;
+    struct xl_result r;       /* ACK_RESULT: owned */
+};
 enum dom_status { DOM_RUNNING, DOM_DONE, DOM_FAILED };
 
 struct dom {
@@ -57,7 +73,8 @@ struct dom {
 };
 
 struct xl_collector {
-    struct xs_handle *xs;
+    struct xs_handle *xs;     /* watches: libxenstore's reader thread serves it */
+    struct xs_handle *rd;     /* reads: no watch on it, so no reader thread */
     int journal;
     char *journal_path;
     const struct xl_collector_ops *ops;
@@ -68,6 +85,11 @@ struct xl_collector {
     bool release_watched;
     double last_idle;         /* when the loop last found nothing to read */
     bool resync;
+    bool unsynced;            /* journal lines written since the last fsync */
+    double sync_by;           /* when they must be synced */
+    double last_sync;
+    struct ack *acks;         /* owed to ops after the next fsync, in order */
+    size_t nr_acks;
 };
 
 static void dom_dispose(struct dom *d)
@@ -98,8 +120,15 @@ int xl_collector_new(const char *journal, const struct xl_collector_ops *ops, vo
     rc = xl_journal_open(journal, &c->journal);
     if (rc)
         goto out;
+    /* Two connections. Once a connection has a watch, libxenstore hands
+     * every reply to the caller from its reader thread (two thread switches
+     * per read); on a connection without watches the caller reads its reply
+     * itself. Reads follow the events that asked for them, and xenstored
+     * sends an event only after the commit, so the read connection sees
+     * what the event announced. */
     c->xs = xs_open(0);
-    if (!c->xs) {
+    c->rd = c->xs ? xs_open(0) : NULL;
+    if (!c->rd) {
         rc = xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore");
         goto out;
     }
@@ -110,14 +139,29 @@ out:
     return rc;
 }
 
+static void acks_dispose(struct xl_collector *c)
+{
+    for (size_t i = 0; i < c->nr_acks; i++) {
+        free(c->acks[i].reason);
+        if (c->acks[i].kind == ACK_RESULT)
+            xl_result_dispose(&c->acks[i].r);
+    }
+    free(c->acks);
+    c->acks = NULL;
+    c->nr_acks = 0;
+}
+
 void xl_collector_free(struct xl_collector *c)
 {
     size_t i;
 
     if (!c)
         return;
+    acks_dispose(c);
     if (c->xs)
         xs_close(c->xs);     /* drops the watches with the connection */
+    if (c->rd)
+        xs_close(c->rd);
     if (c->journal >= 0)
         close(c->journal);
     for (i = 0; i < c->nr_doms; i++)
@@ -190,10 +234,54 @@ static json_object *event_obj(const struct dom *d, const char *event)
 }
 
 /* Its "t" (dom0's clock) against a result's "ended" (the guest's) gives the
- * collector's latency. */
+ * collector's latency. Written now, synced by flush(). */
 static int journal_append(struct xl_collector *c, json_object *o)
 {
-    return xl_journal_append(c->journal, c->journal_path, o);
+    int rc = xl_journal_write(c->journal, c->journal_path, o);
+
+    if (!rc && !c->unsynced) {
+        double now = xl_now();
+
+        c->unsynced = true;
+        c->sync_by = now - c->last_sync < GROUP_COMMIT_S ? now + GROUP_COMMIT_S : now;
+    }
+    return rc;
+}
+
+static struct ack *ack_push(struct xl_collector *c, enum ack_kind kind, const struct dom *d)
+{
+    struct ack *a;
+
+    c->acks = xl_realloc(c->acks, (c->nr_acks + 1) * sizeof(*c->acks));
+    a = &c->acks[c->nr_acks++];
+    memset(a, 0, sizeof(*a));
+    a->kind = kind;
+    a->domid = d->domid;
+    return a;
+}
+
+/* The fsync that makes the batch's lines count, then what ops is owed. */
+static int flush(struct xl_collector *c)
+{
+    int rc = XL_OK;
+
+    if (c->unsynced) {
+        rc = xl_journal_sync(c->journal, c->journal_path);
+        c->unsynced = false;
+        c->last_sync = xl_now();
+    }
+    for (size_t i = 0; !rc && c->ops && i < c->nr_acks; i++) {
+        const struct ack *a = &c->acks[i];
+
+        if (a->kind == ACK_RESULT && c->ops->result)
+            c->ops->result(c->opaque, a->domid, (size_t)a->slot, &a->r);
+        else if (a->kind == ACK_INVALID && c->ops->invalid)
+            c->ops->invalid(c->opaque, a->domid, a->slot, a->reason);
+        else if (a->kind == ACK_FINISHED && c->ops->finished)
+            c->ops->finished(c->opaque, a->domid, a->ok, a->reason);
+    }
+    acks_dispose(c);
+    return rc;
 }
 
 static int invalid(struct xl_collector *c, struct dom *d, long slot, const char *reason)
@@ -206,8 +294,12 @@ static int invalid(struct xl_collector *c, struct dom *d, long slot, const char 
     xl_json_add(o, "reason", xl_json_str(reason));
     rc = journal_append(c, o);
     json_object_put(o);
-    if (!rc && c->ops && c->ops->invalid)
-        c->ops->invalid(c->opaque, d->domid, slot, reason);
+    if (!rc) {
+        struct ack *a = ack_push(c, ACK_INVALID, d);
+
+        a->slot = slot;
+        a->reason = xl_strdup(reason);
+    }
     return rc;
 }
 
@@ -230,8 +322,12 @@ static int finish(struct xl_collector *c, struct dom *d, bool ok, const char *re
         xl_json_add(o, "reason", xl_json_str(reason));
     rc = journal_append(c, o);
     json_object_put(o);
-    if (c->ops && c->ops->finished)
-        c->ops->finished(c->opaque, d->domid, ok, reason);
+    if (!rc) {
+        struct ack *a = ack_push(c, ACK_FINISHED, d);
+
+        a->ok = ok;
+        a->reason = reason ? xl_strdup(reason) : NULL;
+    }
     return rc;
 }
 
@@ -326,7 +422,7 @@ static int store_log(struct xl_collector *c, struct dom *d, size_t slot)
     size_t len = 0;
     int rc;
 
-    rc = xl_xs_value_read(xl_xs_read_node, c->xs, path, XL_LOG_DOC_MAX_BYTES, &doc, &len);
+    rc = xl_xs_value_read(xl_xs_read_node, c->rd, path, XL_LOG_DOC_MAX_BYTES, &doc, &len);
     if (rc == XL_ERR_NOTFOUND)
         return XL_OK;
     if (rc == XL_ERR_FAIL)
@@ -363,7 +459,7 @@ static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
 
     if (d->slot[slot] == SLOT_HAVE)
         return XL_OK;
-    rc = xl_xs_value_read(xl_xs_read_node, c->xs, path, XL_RESULT_MAX_BYTES, &text, &len);
+    rc = xl_xs_value_read(xl_xs_read_node, c->rd, path, XL_RESULT_MAX_BYTES, &text, &len);
     if (rc == XL_ERR_NOTFOUND)
         return XL_OK;                       /* removed again, or not written yet */
     if (rc == XL_ERR_FAIL)
@@ -394,14 +490,19 @@ static int take_slot(struct xl_collector *c, struct dom *d, size_t slot)
     xl_json_add(o, "result", xl_result_to_json(&r));
     rc = journal_append(c, o);
     json_object_put(o);
-    if (!rc) {
-        d->slot[slot] = SLOT_HAVE;
-        d->have++;
-        if (c->ops && c->ops->result)
-            c->ops->result(c->opaque, d->domid, slot, &r);
+    if (rc) {
+        xl_result_dispose(&r);
+        return rc;
     }
-    xl_result_dispose(&r);
-    return rc;
+    d->slot[slot] = SLOT_HAVE;       /* journalled once: never taken again */
+    d->have++;
+    {
+        struct ack *a = ack_push(c, ACK_RESULT, d);
+
+        a->slot = (long)slot;
+        a->r = r;                    /* moved: the ack owns it now */
+    }
+    return XL_OK;
 }
 
 /* A name under result/: a slot index, or something we ignore. An index
@@ -433,7 +534,7 @@ static int list_results(struct xl_collector *c, struct dom *d)
 {
     xl_autofree char *path = xl_xs_path(d->watch, "result");
     unsigned n = 0, i, limit = (unsigned)d->nr_slots + LIST_SLACK;
-    char **names = xs_directory(c->xs, XBT_NULL, path, &n);
+    char **names = xs_directory(c->rd, XBT_NULL, path, &n);
     int rc = XL_OK;
 
     if (!names)
@@ -457,7 +558,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
     xl_autofree char *val = NULL;
     enum xl_xs_state st;
     size_t len = 0, i;
-    int rc = xl_xs_read_node(c->xs, path, STATE_MAX, &val, &len);
+    int rc = xl_xs_read_node(c->rd, path, STATE_MAX, &val, &len);
 
     if (rc == XL_ERR_NOTFOUND)
         return XL_OK;
@@ -492,7 +593,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
         xl_autofree char *err = NULL;
         xl_autofree char *reason = NULL;
 
-        if (xl_xs_read_node(c->xs, epath, ERROR_MAX, &err, &len) != XL_OK)
+        if (xl_xs_read_node(c->rd, epath, ERROR_MAX, &err, &len) != XL_OK)
             err = xl_strdup("(no error given)");
         xl_text_ascii(err, SIZE_MAX);
         reason = xl_asprintf("guest failed: %s", err);
@@ -510,7 +611,7 @@ static int check_home(struct xl_collector *c, struct dom *d)
 {
     xl_autofree char *val = NULL;
     size_t len = 0;
-    int rc = xl_xs_read_node(c->xs, d->home, XL_XS_CHUNK_BYTES, &val, &len);
+    int rc = xl_xs_read_node(c->rd, d->home, XL_XS_CHUNK_BYTES, &val, &len);
 
     if (rc == XL_ERR_NOTFOUND) {
         xl_autofree char *reason = xl_asprintf("%s vanished (domain destroyed?) with %zu of %zu results",
@@ -683,6 +784,18 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
                     break;
                 continue;
             }
+            if (c->unsynced) {
+                double left = c->sync_by - xl_now();
+
+                if (left <= 0) {
+                    rc = flush(c);
+                    if (rc)
+                        break;
+                    continue;
+                }
+                if (timeout_ms < 0 || (int)(left * 1000) + 1 < timeout_ms)
+                    timeout_ms = (int)(left * 1000) + 1;
+            }
             c->last_idle = xl_now();
             r = poll(&pfd, 1, timeout_ms);
         } else if (xl_now() - c->last_idle > BACKLOG_S) {
@@ -700,6 +813,17 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
         }
         for (i = 0; i < c->nr_doms && !rc; i++)
             rc = settle(c, &c->doms[i]);
+        /* Never busy so long that a batch outlives its window. */
+        if (!rc && c->unsynced && xl_now() >= c->sync_by)
+            rc = flush(c);
+    }
+    /* What was written is synced and acknowledged, even when we stop on an
+     * error: those lines are in the journal whatever happens next. */
+    {
+        int frc = flush(c);
+
+        if (!rc)
+            rc = frc;
     }
     return rc;
 }

@@ -1,7 +1,8 @@
 /* The dom0 collector: gathers results from any number of guests through
- * XenStore (layout in common/xs-layout.h) with one handle, one watch per
- * domain on <home>/data/xenlab plus @releaseDomain, and one poll loop whose
- * timeout is the next deadline: no periodic polling.
+ * XenStore (layout in common/xs-layout.h) with one watch per domain on
+ * <home>/data/xenlab plus @releaseDomain on one connection, its reads on a
+ * second connection without watches, and one poll loop whose timeout is the
+ * next deadline: no periodic polling.
  *
  * Everything read from a guest is hostile: every read is bounded, a result
  * must pass xl_result_from_json and match its slot (trial, arm), a bad value
@@ -12,9 +13,11 @@
  * Protocol: a guest's transaction ends by writing data/xenlab/updated; on
  * that event the collector reads the result slots whose watch events it saw
  * (or, when it saw none, lists result/), then state. An
- * accepted result is appended to the journal as one line and fsync'd, and
- * only then acknowledged: the slot is marked had and ops->result is called.
- * A slot is journalled once; later rewrites are ignored.
+ * accepted result is appended to the journal as one line; the lines of a
+ * batch are fsync'd together (group commit, a batch held open 5 ms while
+ * results arrive fast) and only then acknowledged: ops->result, ->invalid
+ * and ->finished are called, in order, after the fsync that made their
+ * lines durable. A slot is journalled once; later rewrites are ignored.
  *
  * xenstored drops a watch event left pending 20 s (XSA-326), which happens
  * only when we fall far behind: after 10 s busy without a pause the

@@ -41,7 +41,7 @@ static int ends_mid_line(int fd, const char *path, bool *mid_r)
     return XL_OK;
 }
 
-int xl_journal_append(int fd, const char *path, json_object *ev)
+int xl_journal_write(int fd, const char *path, json_object *ev)
 {
     xl_autofree char *line = NULL;
     bool mid;
@@ -55,9 +55,21 @@ int xl_journal_append(int fd, const char *path, json_object *ev)
     /* One write() (O_APPEND) keeps the runner's and the collector's lines whole. */
     if (xl_write_all(fd, line, strlen(line), path))
         return XL_ERR_FAIL;
+    return XL_OK;
+}
+
+int xl_journal_sync(int fd, const char *path)
+{
     if (fsync(fd) < 0)
         return xl_error_errno(XL_ERR_FAIL, errno, "%s: fsync", path);
     return XL_OK;
+}
+
+int xl_journal_append(int fd, const char *path, json_object *ev)
+{
+    int rc = xl_journal_write(fd, path, ev);
+
+    return rc ? rc : xl_journal_sync(fd, path);
 }
 
 static bool blank(const char *s, size_t n)

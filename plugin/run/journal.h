@@ -70,6 +70,10 @@ int xl_journal_open(const char *path, int *fd_r);
 /* Appends ev (adding "t") as one line, on a fresh line, and fsyncs it: a
  * line on disk is a line acknowledged. ev stays the caller's. */
 int xl_journal_append(int fd, const char *path, json_object *ev);
+/* The same in two steps, for a writer that commits a group of lines with
+ * one fsync: nothing written is acknowledged before xl_journal_sync. */
+int xl_journal_write(int fd, const char *path, json_object *ev);
+int xl_journal_sync(int fd, const char *path);
 
 /* Calls fn for each event of the journal at path, in order; a missing file
  * has none. stats_r may be NULL. */

@@ -213,6 +213,8 @@ static int guests(void)
 }
 
 struct seen {
+    const char *journal;
+    int unjournalled;         /* acknowledgements before their line was in the journal */
     int results[16];
     int invalid[16];
     int finished[16];
@@ -222,9 +224,15 @@ struct seen {
 static void on_result(void *opaque, unsigned domid, size_t slot, const struct xl_result *r)
 {
     struct seen *s = opaque;
+    char dom[32], sl[32];
+    const char *needles[] = { "\"event\":\"result\"", dom, sl, NULL };
 
-    (void)slot;
     (void)r;
+    /* Group commit must not acknowledge a result before its line is written. */
+    snprintf(dom, sizeof(dom), "\"domain\":%u,", domid);
+    snprintf(sl, sizeof(sl), "\"slot\":%zu,", slot);
+    if (xsd_count_lines(s->journal, needles) != 1)
+        s->unjournalled++;
     s->results[domid]++;
 }
 
@@ -275,6 +283,7 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(journal, sizeof(journal), "%s/journal.jsonl", x.dir);
+    seen.journal = journal;
     r = xl_collector_new(journal, &ops, &seen, &c);
     TAP_EQ_INT(r, XL_OK, "collector opens XenStore and the journal");
     if (r)
@@ -328,6 +337,7 @@ int main(int argc, char **argv)
     r = xl_collector_run(c, 60);
     waitpid(pid, &status, 0);
     TAP_EQ_INT(r, XL_OK, "collection ends without error");
+    TAP_EQ_INT(seen.unjournalled, 0, "every result acknowledged after its one journal line");
     TAP_EQ_INT(status, 0, "the guests wrote everything");
     TAP_EQ_INT(xl_collector_running(c), 0, "every domain finished");
 
