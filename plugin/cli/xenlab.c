@@ -1,4 +1,5 @@
 /* xenlab: the dom0 command line. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 #include "self-path.h"
 #include "text.h"
 #include "xl-util.h"
+#ifdef XL_CLI_IS_XAPI_PLUGIN
+#include "xapi.h"
+#endif
 
 static const struct xl_command commands[] = {
 #ifdef XL_HAVE_PROVISIONING
@@ -38,10 +42,26 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
 
+#ifdef XL_CLI_IS_XAPI_PLUGIN
+/* xenlab-static is the XAPI plugin too: XAPI starts plugins by their path,
+ * /etc/xapi.d/plugins/xenlab, which is a link to this file. */
+static bool started_as_xapi_plugin(const char *argv0)
+{
+    static const char dir[] = "/xapi.d/plugins/";
+    const char *p = strstr(argv0, dir);
+
+    return p && strchr(p + sizeof(dir) - 1, '/') == NULL;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     size_t i;
 
+#ifdef XL_CLI_IS_XAPI_PLUGIN
+    if (argc > 0 && started_as_xapi_plugin(argv[0]))
+        return xl_xapi_plugin_main(argc, argv);
+#endif
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -35,8 +37,55 @@
  * a burst costs one fsync per few results; a lone result is synced at once. */
 #define GROUP_COMMIT_S 0.005
 
+/* libxenstore built without its reader thread (Debian's static archive,
+ * which xenlab-static links) answers a request with EINVAL when a watch
+ * event comes before the reply, and leaves the reply unread: a connection
+ * there may carry watches or requests, not both at once. So each domain's
+ * watch gets a connection of its own, which carries nothing else and is
+ * closed rather than unwatched. With the reader thread (every shared
+ * libxenstore) one connection holds every watch: a connection per domain
+ * would be a thread per domain. */
+#ifndef XL_XS_UNTHREADED
+#define XL_XS_UNTHREADED 0
+#endif
+static const bool watch_per_domain = XL_XS_UNTHREADED;
+
+/* A connection for watches, and the descriptor to poll for its events.
+ * With the reader thread that is xs_fileno's pipe, which the thread fills.
+ * Without it nothing fills the pipe until someone reads the socket, so we
+ * poll the socket itself: libxenstore does not say which descriptor that
+ * is, but socket() takes the lowest free one, and this process opens no
+ * descriptor meanwhile (no reader thread is there to), so it is the one a
+ * probe socket had just before; it is checked to be a connected socket. */
+static struct xs_handle *open_watch_conn(int *fd_r)
+{
+    struct sockaddr_un peer;
+    socklen_t len = sizeof(peer);
+    struct xs_handle *xs;
+    int probe = -1;
+
+    if (watch_per_domain) {
+        probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (probe < 0)
+            return NULL;
+        close(probe);
+    }
+    xs = xs_open(0);
+    if (!xs || !watch_per_domain) {
+        *fd_r = xs ? xs_fileno(xs) : -1;
+        return xs;
+    }
+    if (getpeername(probe, (struct sockaddr *)&peer, &len) < 0 || peer.sun_family != AF_UNIX) {
+        xs_close(xs);
+        errno = ENOTSOCK;
+        return NULL;
+    }
+    *fd_r = probe;
+    return xs;
+}
+
 enum slot_state { SLOT_NONE, SLOT_HAVE, SLOT_INVALID };
-enum ack_kind { ACK_RESULT, ACK_INVALID, ACK_FINISHED };
+enum ack_kind { ACK_RESULT, ACK_INVALID, ACK_FINISHED, ACK_STATE };
 
 /* What ops is told once the journal lines before it are on disk. */
 struct ack {
@@ -44,13 +93,15 @@ struct ack {
     unsigned domid;
     long slot;
     bool ok;
-    char *reason;
+    char *reason;             /* ACK_STATE: the state's name */
     struct xl_result r;       /* ACK_RESULT: owned */
 };
 enum dom_status { DOM_RUNNING, DOM_DONE, DOM_FAILED };
 
 struct dom {
     unsigned domid;
+    struct xs_handle *wxs;    /* its watch's own connection (watch_per_domain); NULL: c->xs */
+    int wfd;                  /* what to poll for wxs's events */
     char *arm;
     char *home;
     char *watch;              /* <home>/data/xenlab */
@@ -64,6 +115,7 @@ struct dom {
     size_t have;
     bool any_pending, commit, check_home, state_changed;
     bool said_range, said_listing, said_state;
+    int last_state;           /* enum xl_xs_state last journalled; -1 none */
     enum dom_status status;
     char *reason;
     char *job;
@@ -73,7 +125,8 @@ struct dom {
 };
 
 struct xl_collector {
-    struct xs_handle *xs;     /* watches: libxenstore's reader thread serves it */
+    struct xs_handle *xs;     /* watches (only @releaseDomain when watch_per_domain) */
+    int xs_fd;                /* what to poll for its events */
     struct xs_handle *rd;     /* reads: no watch on it, so no reader thread */
     int journal;
     char *journal_path;
@@ -94,6 +147,8 @@ struct xl_collector {
 
 static void dom_dispose(struct dom *d)
 {
+    if (d->wxs)
+        xs_close(d->wxs);
     free(d->arm);
     free(d->job);
     free(d->log_dir);
@@ -126,7 +181,7 @@ int xl_collector_new(const char *journal, const struct xl_collector_ops *ops, vo
      * itself. Reads follow the events that asked for them, and xenstored
      * sends an event only after the commit, so the read connection sees
      * what the event announced. */
-    c->xs = xs_open(0);
+    c->xs = open_watch_conn(&c->xs_fd);
     c->rd = c->xs ? xs_open(0) : NULL;
     if (!c->rd) {
         rc = xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore");
@@ -187,6 +242,7 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     m = &c->doms[c->nr_doms];
     memset(m, 0, sizeof(*m));
     m->domid = d->domid;
+    m->last_state = -1;
     m->arm = d->arm ? xl_strdup(d->arm) : NULL;
     m->job = d->job ? xl_strdup(d->job) : NULL;
     m->log_dir = d->log_dir ? xl_strdup(d->log_dir) : NULL;
@@ -215,7 +271,13 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     }
     /* The watch fires once at registration: that first event lists result/,
      * catching anything written before we looked. */
-    if (!xs_watch(c->xs, m->watch, m->token)) {
+    if (watch_per_domain && !(m->wxs = open_watch_conn(&m->wfd))) {
+        int rc = xl_error_errno(XL_ERR_FAIL, errno, "cannot open XenStore to watch %s", m->watch);
+
+        dom_dispose(m);
+        return rc;
+    }
+    if (!xs_watch(m->wxs ? m->wxs : c->xs, m->watch, m->token)) {
         int rc = xl_error_errno(XL_ERR_FAIL, errno, "watch %s", m->watch);
 
         dom_dispose(m);
@@ -279,6 +341,8 @@ static int flush(struct xl_collector *c)
             c->ops->invalid(c->opaque, a->domid, a->slot, a->reason);
         else if (a->kind == ACK_FINISHED && c->ops->finished)
             c->ops->finished(c->opaque, a->domid, a->ok, a->reason);
+        else if (a->kind == ACK_STATE && c->ops->state)
+            c->ops->state(c->opaque, a->domid, a->reason);
     }
     acks_dispose(c);
     return rc;
@@ -314,7 +378,12 @@ static int finish(struct xl_collector *c, struct dom *d, bool ok, const char *re
     free(d->reason);
     d->reason = reason ? xl_strdup(reason) : NULL;
     c->running--;
-    xs_unwatch(c->xs, d->watch, d->token);
+    if (d->wxs) {
+        xs_close(d->wxs);             /* the watch goes with its connection */
+        d->wxs = NULL;
+    } else {
+        xs_unwatch(c->xs, d->watch, d->token);
+    }
     xl_json_add(o, "status", xl_json_str(ok ? "done" : "failed"));
     xl_json_add(o, "results", json_object_new_int64((int64_t)d->have));
     xl_json_add(o, "slots", json_object_new_int64((int64_t)d->nr_slots));
@@ -552,6 +621,25 @@ static int list_results(struct xl_collector *c, struct dom *d)
     return rc;
 }
 
+/* A guest's way to a result, journalled as the collector first sees each
+ * step: how long it booted, and grew its disk, shows in dom0's clock. */
+static int note_state(struct xl_collector *c, struct dom *d, enum xl_xs_state st)
+{
+    json_object *o;
+    int rc;
+
+    if ((int)st == d->last_state)
+        return XL_OK;
+    d->last_state = (int)st;
+    o = event_obj(d, "guest");
+    xl_json_add(o, "state", xl_json_str(xl_xs_state_name(st)));
+    rc = journal_append(c, o);
+    json_object_put(o);
+    if (!rc)
+        ack_push(c, ACK_STATE, d)->reason = xl_strdup(xl_xs_state_name(st));
+    return rc;
+}
+
 static int check_state(struct xl_collector *c, struct dom *d)
 {
     xl_autofree char *path = xl_xs_path(d->home, XL_XS_STATE);
@@ -602,7 +690,7 @@ static int check_state(struct xl_collector *c, struct dom *d)
     case XL_XS_BOOTING:
     case XL_XS_GROWING:
     case XL_XS_RUNNING:
-        break;
+        return note_state(c, d, st);
     }
     return XL_OK;
 }
@@ -749,18 +837,37 @@ static int handle_timeouts(struct xl_collector *c, double now, double *next_r)
     return rc;
 }
 
+/* Every event queued on one connection (none: at once). */
+static int take_events(struct xl_collector *c, struct xs_handle *xs)
+{
+    char **ev;
+    int rc = XL_OK;
+
+    while (!rc && (ev = xs_check_watch(xs)) != NULL) {
+        rc = on_event(c, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
+        free(ev);
+    }
+    return rc;
+}
+
 int xl_collector_run(struct xl_collector *c, double max_wait_s)
 {
     double end = max_wait_s >= 0 ? xl_now() + max_wait_s : 0;
     int rc = XL_OK;
     size_t i;
 
+    struct pollfd *pfd = xl_calloc(c->nr_doms + 1, sizeof(*pfd));
+
     c->last_idle = xl_now();
     while (c->running > 0) {
-        struct pollfd pfd = { .fd = xs_fileno(c->xs), .events = POLLIN };
         double now = xl_now(), next = 0;
-        char **ev;
+        nfds_t nfd = 0;
         int r, timeout_ms = -1;
+
+        pfd[nfd++] = (struct pollfd){ .fd = c->xs_fd, .events = POLLIN };
+        for (i = 0; i < c->nr_doms; i++)
+            if (c->doms[i].wxs)
+                pfd[nfd++] = (struct pollfd){ .fd = c->doms[i].wfd, .events = POLLIN };
 
         rc = handle_timeouts(c, now, &next);
         if (rc || c->running == 0)
@@ -773,7 +880,7 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
             timeout_ms = (int)((next - now) * 1000) + 1;
         }
         /* Idle (nothing queued): the moment to catch up after a backlog. */
-        r = poll(&pfd, 1, 0);
+        r = poll(pfd, nfd, 0);
         if (r == 0) {
             if (c->resync) {
                 c->resync = false;
@@ -797,7 +904,7 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
                     timeout_ms = (int)(left * 1000) + 1;
             }
             c->last_idle = xl_now();
-            r = poll(&pfd, 1, timeout_ms);
+            r = poll(pfd, nfd, timeout_ms);
         } else if (xl_now() - c->last_idle > BACKLOG_S) {
             c->resync = true;
         }
@@ -807,16 +914,17 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
         }
         if (r <= 0)
             continue;
-        while (!rc && (ev = xs_check_watch(c->xs)) != NULL) {
-            rc = on_event(c, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
-            free(ev);
-        }
+        rc = take_events(c, c->xs);
+        for (i = 0; i < c->nr_doms && !rc; i++)
+            if (c->doms[i].wxs)
+                rc = take_events(c, c->doms[i].wxs);
         for (i = 0; i < c->nr_doms && !rc; i++)
             rc = settle(c, &c->doms[i]);
         /* Never busy so long that a batch outlives its window. */
         if (!rc && c->unsynced && xl_now() >= c->sync_by)
             rc = flush(c);
     }
+    free(pfd);
     /* What was written is synced and acknowledged, even when we stop on an
      * error: those lines are in the journal whatever happens next. */
     {

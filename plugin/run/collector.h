@@ -60,6 +60,9 @@ struct xl_collector_ops {
     /* slot is -1 when the reason is about the domain's data, not one slot. */
     void (*invalid)(void *opaque, unsigned domid, long slot, const char *reason);
     void (*finished)(void *opaque, unsigned domid, bool ok, const char *reason);
+    /* The guest agent's state changed to "booting", "growing" or "running"
+     * (a "guest" journal line); done and failed come as finished. */
+    void (*state)(void *opaque, unsigned domid, const char *state);
 };
 
 /* Opens the XenStore handle (XENSTORED_PATH or the default) and the journal

@@ -38,6 +38,9 @@
  *   {"event":"domain","domain":D[,"job":NAME][,"arm":A],"status":"done"|"failed",
  *    "results":N,"slots":M[,"reason":TEXT]}
  *       the collector's verdict on one guest.
+ *   {"event":"guest","domain":D[,"job":NAME][,"arm":A],"state":"booting"|"growing"|"running"}
+ *       the guest agent's state, when the collector first saw it change: its
+ *       "t"s show how long the guest booted and grew its disk.
  *
  * A result or invalid event belongs to its "job". Lines from before "job"
  * was written carry only "domain": they belong to the job whose latest

@@ -195,10 +195,21 @@ static void col_finished(void *opaque, unsigned domid, bool ok, const char *reas
     snprintf(a->reason, sizeof(a->reason), "%s", reason ? reason : "");
 }
 
+/* What the agent is doing before its first result: booting, growing the disk. */
+static void col_state(void *opaque, unsigned domid, const char *state)
+{
+    struct runner *rn = opaque;
+    struct active *a = find_active(rn, domid);
+
+    if (a)
+        show(rn, a->job, state, 0, NULL);
+}
+
 static const struct xl_collector_ops collector_ops = {
     .result = col_result,
     .invalid = col_invalid,
     .finished = col_finished,
+    .state = col_state,
 };
 
 /* dom0 writes the plan while the guest is still paused, so the guest never

@@ -89,7 +89,7 @@ static int read_stdin(char **buf_r, size_t *len_r)
     return XL_OK;
 }
 
-int main(int argc, char **argv)
+int xl_xapi_plugin_main(int argc, char **argv)
 {
     xl_autofree char *in = NULL;
     xl_autofree char *out = NULL;

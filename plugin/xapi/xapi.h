@@ -53,3 +53,8 @@ int xl_xapi_bases(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 /* Parses request, runs the function it names, returns the methodResponse
  * text (caller frees). Never fails: errors become a Failure response. */
 char *xl_xapi_handle(const char *request, size_t len);
+
+/* The plugin program: the methodCall from argv[1] or stdin, the response on
+ * stdout (xapi-plugin.c). main() of xenlab-xapi-plugin, and what
+ * xenlab-static runs when XAPI starts it as /etc/xapi.d/plugins/xenlab. */
+int xl_xapi_plugin_main(int argc, char **argv);

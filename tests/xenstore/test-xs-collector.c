@@ -218,6 +218,8 @@ struct seen {
     int results[16];
     int invalid[16];
     int finished[16];
+    int states[16];
+    char state[16][16];
     double finished_at[16];
 };
 
@@ -253,6 +255,14 @@ static void on_finished(void *opaque, unsigned domid, bool ok, const char *reaso
     s->finished_at[domid] = xl_now();
 }
 
+static void on_state(void *opaque, unsigned domid, const char *state)
+{
+    struct seen *s = opaque;
+
+    s->states[domid]++;
+    snprintf(s->state[domid], sizeof(s->state[domid]), "%s", state);
+}
+
 static bool journal_has(const char *journal, const char *a, const char *b, const char *c)
 {
     const char *needles[] = { a, b, c, NULL };
@@ -262,7 +272,9 @@ static bool journal_has(const char *journal, const char *a, const char *b, const
 
 int main(int argc, char **argv)
 {
-    static const struct xl_collector_ops ops = { on_result, on_invalid, on_finished };
+    static const struct xl_collector_ops ops = {
+        .result = on_result, .invalid = on_invalid, .finished = on_finished, .state = on_state
+    };
     struct xsd x;
     struct seen seen = { 0 };
     struct xl_collector *c = NULL;
@@ -347,6 +359,14 @@ int main(int argc, char **argv)
         const char *needles[] = { "\"event\":\"result\"", "\"domain\":10,", NULL };
 
         TAP_EQ_INT(xsd_count_lines(journal, needles), SLOTS, "journal: each of domain 10's results exactly once");
+    }
+    /* "running" is read back on every one of its commits, said once. */
+    TAP_EQ_INT(seen.states[10], 1, "domain 10: one state change before done");
+    TAP_EQ_STR(seen.state[10], "running", "  to running");
+    {
+        const char *needles[] = { "\"event\":\"guest\"", "\"domain\":10,", "\"state\":\"running\"", NULL };
+
+        TAP_EQ_INT(xsd_count_lines(journal, needles), 1, "journal: one guest state line for domain 10");
     }
     TAP_EQ_STR(xl_collector_status(c, 9, &reason), "failed", "hostile domain 9 failed");
     tap_ok(reason && strstr(reason, "done with 0 of 4"), "... because none of its results was valid (%s)",
