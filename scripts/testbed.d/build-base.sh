@@ -69,6 +69,9 @@ mount -t proc proc "$W/dom0/proc"
 # shellcheck disable=SC2046
 DEBIAN_FRONTEND=noninteractive chroot "$W/dom0" apt-get -q -y install $(pkgs dom0) >> "$W/apt.log" 2>&1 \
     || { tail -30 "$W/apt.log"; exit 1; }
+# shellcheck disable=SC2046
+DEBIAN_FRONTEND=noninteractive chroot "$W/dom0" apt-get -q -y --no-install-recommends install \
+    $(pkgs dom0-norecommends) >> "$W/apt.log" 2>&1 || { tail -30 "$W/apt.log"; exit 1; }
 # libvirt-daemon pulls in the QEMU driver, whose init aborts libvirtd without the
 # libvirt-qemu user (no libvirt-daemon-system here) and which is useless on Xen.
 chroot "$W/dom0" dpkg --force-depends -r libvirt-daemon-driver-qemu >> "$W/apt.log" 2>&1
