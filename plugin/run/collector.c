@@ -856,7 +856,8 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
     int rc = XL_OK;
     size_t i;
 
-    struct pollfd *pfd = xl_calloc(c->nr_doms + 1, sizeof(*pfd));
+    struct pollfd *pfd = NULL;
+    size_t pfd_cap = 0;
 
     c->last_idle = xl_now();
     while (c->running > 0) {
@@ -864,6 +865,11 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
         nfds_t nfd = 0;
         int r, timeout_ms = -1;
 
+        /* Sized each time round: an ops callback may have added a domain. */
+        if (pfd_cap < c->nr_doms + 1) {
+            pfd_cap = c->nr_doms + 1;
+            pfd = xl_realloc(pfd, pfd_cap * sizeof(*pfd));
+        }
         pfd[nfd++] = (struct pollfd){ .fd = c->xs_fd, .events = POLLIN };
         for (i = 0; i < c->nr_doms; i++)
             if (c->doms[i].wxs)
