@@ -84,6 +84,19 @@ static struct xs_handle *open_watch_conn(int *fd_r)
     return xs;
 }
 
+/* Without the reader thread, the guess of open_watch_conn is checked once
+ * the watch is there: xenstored fires every new watch at once, so its
+ * socket must turn readable (the event stays queued for the loop). */
+static int check_watch_fd(int fd, const char *what)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+
+    if (!watch_per_domain || poll(&p, 1, 5000) == 1)
+        return XL_OK;
+    return xl_error(XL_ERR_FAIL, "watch %s: its first event never came on descriptor %d (libxenstore "
+                    "without its reader thread: is that its socket?)", what, fd);
+}
+
 enum slot_state { SLOT_NONE, SLOT_HAVE, SLOT_INVALID };
 enum ack_kind { ACK_RESULT, ACK_INVALID, ACK_FINISHED, ACK_STATE };
 
@@ -194,14 +207,19 @@ out:
     return rc;
 }
 
+static void acks_free(struct ack *acks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(acks[i].reason);
+        if (acks[i].kind == ACK_RESULT)
+            xl_result_dispose(&acks[i].r);
+    }
+    free(acks);
+}
+
 static void acks_dispose(struct xl_collector *c)
 {
-    for (size_t i = 0; i < c->nr_acks; i++) {
-        free(c->acks[i].reason);
-        if (c->acks[i].kind == ACK_RESULT)
-            xl_result_dispose(&c->acks[i].r);
-    }
-    free(c->acks);
+    acks_free(c->acks, c->nr_acks);
     c->acks = NULL;
     c->nr_acks = 0;
 }
@@ -236,6 +254,8 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
     if (!c->release_watched) {
         if (!xs_watch(c->xs, "@releaseDomain", RELEASE_TOKEN))
             return xl_error_errno(XL_ERR_FAIL, errno, "watch @releaseDomain");
+        if (check_watch_fd(c->xs_fd, "@releaseDomain"))
+            return XL_ERR_FAIL;
         c->release_watched = true;
     }
     c->doms = xl_realloc(c->doms, (c->nr_doms + 1) * sizeof(*c->doms));
@@ -283,6 +303,10 @@ int xl_collector_add(struct xl_collector *c, const struct xl_collect_domain *d)
         dom_dispose(m);
         return rc;
     }
+    if (m->wxs && check_watch_fd(m->wfd, m->watch)) {
+        dom_dispose(m);
+        return XL_ERR_FAIL;
+    }
     c->nr_doms++;
     c->running++;
     return XL_OK;
@@ -325,6 +349,10 @@ static struct ack *ack_push(struct xl_collector *c, enum ack_kind kind, const st
 /* The fsync that makes the batch's lines count, then what ops is owed. */
 static int flush(struct xl_collector *c)
 {
+    /* Detached first: what a callback does to the collector (journal an
+     * event of its own, add a domain) cannot move the array under us. */
+    struct ack *acks = c->acks;
+    size_t n = c->nr_acks;
     int rc = XL_OK;
 
     if (c->unsynced) {
@@ -332,8 +360,10 @@ static int flush(struct xl_collector *c)
         c->unsynced = false;
         c->last_sync = xl_now();
     }
-    for (size_t i = 0; !rc && c->ops && i < c->nr_acks; i++) {
-        const struct ack *a = &c->acks[i];
+    c->acks = NULL;
+    c->nr_acks = 0;
+    for (size_t i = 0; !rc && c->ops && i < n; i++) {
+        const struct ack *a = &acks[i];
 
         if (a->kind == ACK_RESULT && c->ops->result)
             c->ops->result(c->opaque, a->domid, (size_t)a->slot, &a->r);
@@ -344,7 +374,7 @@ static int flush(struct xl_collector *c)
         else if (a->kind == ACK_STATE && c->ops->state)
             c->ops->state(c->opaque, a->domid, a->reason);
     }
-    acks_dispose(c);
+    acks_free(acks, n);
     return rc;
 }
 
@@ -847,17 +877,20 @@ static int take_events(struct xl_collector *c, struct xs_handle *xs)
         rc = on_event(c, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
         free(ev);
     }
+    /* None left is EAGAIN; anything else is a connection xenstored dropped,
+     * which would otherwise poll readable, and empty, for ever. */
+    if (!rc && errno != EAGAIN)
+        rc = xl_error_errno(XL_ERR_FAIL, errno, "XenStore connection lost while waiting for watch events");
     return rc;
 }
 
 int xl_collector_run(struct xl_collector *c, double max_wait_s)
 {
     double end = max_wait_s >= 0 ? xl_now() + max_wait_s : 0;
-    int rc = XL_OK;
-    size_t i;
-
     struct pollfd *pfd = NULL;
-    size_t pfd_cap = 0;
+    struct xs_handle **conn = NULL;   /* conn[k]: the connection pfd[k] is */
+    size_t pfd_cap = 0, i;
+    int rc = XL_OK;
 
     c->last_idle = xl_now();
     while (c->running > 0) {
@@ -865,19 +898,26 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
         nfds_t nfd = 0;
         int r, timeout_ms = -1;
 
-        /* Sized each time round: an ops callback may have added a domain. */
-        if (pfd_cap < c->nr_doms + 1) {
-            pfd_cap = c->nr_doms + 1;
-            pfd = xl_realloc(pfd, pfd_cap * sizeof(*pfd));
-        }
-        pfd[nfd++] = (struct pollfd){ .fd = c->xs_fd, .events = POLLIN };
-        for (i = 0; i < c->nr_doms; i++)
-            if (c->doms[i].wxs)
-                pfd[nfd++] = (struct pollfd){ .fd = c->doms[i].wfd, .events = POLLIN };
-
         rc = handle_timeouts(c, now, &next);
         if (rc || c->running == 0)
             break;
+        /* After the timeouts, which close the connections of the domains
+         * they fail; sized each time round, as an ops callback may have
+         * added a domain. */
+        if (pfd_cap < c->nr_doms + 1) {
+            pfd_cap = c->nr_doms + 1;
+            pfd = xl_realloc(pfd, pfd_cap * sizeof(*pfd));
+            conn = xl_realloc(conn, pfd_cap * sizeof(*conn));
+        }
+        conn[nfd] = c->xs;
+        pfd[nfd++] = (struct pollfd){ .fd = c->xs_fd, .events = POLLIN };
+        for (i = 0; i < c->nr_doms; i++) {
+            if (c->doms[i].wxs) {
+                conn[nfd] = c->doms[i].wxs;
+                pfd[nfd++] = (struct pollfd){ .fd = c->doms[i].wfd, .events = POLLIN };
+            }
+        }
+
         if (end && (!next || end < next))
             next = end;
         if (next) {
@@ -920,10 +960,11 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
         }
         if (r <= 0)
             continue;
-        rc = take_events(c, c->xs);
-        for (i = 0; i < c->nr_doms && !rc; i++)
-            if (c->doms[i].wxs)
-                rc = take_events(c, c->doms[i].wxs);
+        /* The connections with something to read (a hang-up too: reading
+         * it is what says so). */
+        for (i = 0; i < nfd && !rc; i++)
+            if (pfd[i].revents)
+                rc = take_events(c, conn[i]);
         for (i = 0; i < c->nr_doms && !rc; i++)
             rc = settle(c, &c->doms[i]);
         /* Never busy so long that a batch outlives its window. */
@@ -931,6 +972,7 @@ int xl_collector_run(struct xl_collector *c, double max_wait_s)
             rc = flush(c);
     }
     free(pfd);
+    free(conn);
     /* What was written is synced and acknowledged, even when we stop on an
      * error: those lines are in the journal whatever happens next. */
     {

@@ -104,6 +104,9 @@ r = [json.loads(l)["result"] for l in open(sys.argv[1]) if "\"event\":\"result\"
 sys.exit(0 if len(r) == 2 and all(x["benchmark"] == "nqueens" and x["arm"] == "vm1" and x["status"] == "ok"
                                    for x in r) else 1)
 ' "$R/data/journal.jsonl"
+# Bounded: a hung agent fails the test, it does not hold it to meson's timeout.
+for _ in $(seq 1 300); do kill -0 $agent 2>/dev/null || break; sleep 0.1; done
+kill $agent 2>/dev/null
 wait $agent
 is "the agent ends when its plan is done" 0 $?
 [ "$failed" = 0 ] || sed 's/^/# agent: /' "$work/agent.log"

@@ -108,6 +108,42 @@ static unsigned guest_rewrites(struct xs_handle *h, unsigned domid, const char *
     return seq;
 }
 
+/* The journal the collector writes: domain 16's guest waits on it. */
+static char journal_file[512];
+
+/* Until the collector has journalled domain 16 in STATE (at most 20 s). */
+static void wait_journalled(const char *state)
+{
+    char st[48];
+    const char *needles[] = { "\"event\":\"guest\"", "\"domain\":16,", st, NULL };
+
+    snprintf(st, sizeof(st), "\"state\":\"%s\"", state);
+    for (int i = 0; i < 2000 && xsd_count_lines(journal_file, needles) < 1; i++)
+        usleep(10000);
+}
+
+/* domain 16: a guest's way to its results, each state held until the
+ * collector has journalled it, so every step is seen. */
+static unsigned guest_states(struct xs_handle *h, unsigned seq)
+{
+    static const char *const states[] = { "booting", "growing", "running" };
+    unsigned i;
+
+    for (i = 0; i < 3; i++) {
+        guest_commit(h, 16, "state", states[i], seq++);
+        wait_journalled(states[i]);
+    }
+    for (i = 0; i < SLOTS; i++) {
+        char key[32], *val = result_text("vm16", i % 2 + 1);
+
+        snprintf(key, sizeof(key), "result/%u", i);
+        guest_commit(h, 16, key, val, seq++);
+        free(val);
+    }
+    guest_commit(h, 16, "state", "done", seq++);
+    return seq;
+}
+
 static int guests(void)
 {
     struct xs_handle *h = xs_open(0);
@@ -117,6 +153,7 @@ static int guests(void)
 
     if (!h)
         return 1;
+    seq = guest_states(h, seq);
     xsd_put(h, "/local/domain/9/data/xenlab/state", "running");
     xsd_put(h, "/local/domain/10/data/xenlab/state", "running");
     xsd_put(h, "/local/domain/11/data/xenlab/state", "running");
@@ -215,12 +252,12 @@ static int guests(void)
 struct seen {
     const char *journal;
     int unjournalled;         /* acknowledgements before their line was in the journal */
-    int results[16];
-    int invalid[16];
-    int finished[16];
-    int states[16];
-    char state[16][16];
-    double finished_at[16];
+    int results[17];
+    int invalid[17];
+    int finished[17];
+    int states[17];
+    char state[17][16];
+    double finished_at[17];
 };
 
 static void on_result(void *opaque, unsigned domid, size_t slot, const struct xl_result *r)
@@ -278,7 +315,6 @@ int main(int argc, char **argv)
     struct xsd x;
     struct seen seen = { 0 };
     struct xl_collector *c = NULL;
-    char journal[512];
     struct xl_plan plan;
     const char *why = NULL, *reason = NULL;
     double t0;
@@ -294,9 +330,9 @@ int main(int argc, char **argv)
         printf("Bail out! xenstored: %s\n", why);
         return 1;
     }
-    snprintf(journal, sizeof(journal), "%s/journal.jsonl", x.dir);
-    seen.journal = journal;
-    r = xl_collector_new(journal, &ops, &seen, &c);
+    snprintf(journal_file, sizeof(journal_file), "%s/journal.jsonl", x.dir);
+    seen.journal = journal_file;
+    r = xl_collector_new(journal_file, &ops, &seen, &c);
     TAP_EQ_INT(r, XL_OK, "collector opens XenStore and the journal");
     if (r)
         goto out;
@@ -304,7 +340,7 @@ int main(int argc, char **argv)
         /* The toolstack creates each home before the guest runs. */
         struct xs_handle *h = xs_open(0);
 
-        for (d = 9; d <= 15; d++) {
+        for (d = 9; d <= 16; d++) {
             char home[64];
 
             snprintf(home, sizeof(home), "/local/domain/%u", d);
@@ -318,7 +354,7 @@ int main(int argc, char **argv)
         plan.items[plan.nr_items].kind = XL_BENCH_NQUEENS;
         plan.items[plan.nr_items].n = 6;
     }
-    for (d = 9; d <= 15; d++) {
+    for (d = 9; d <= 16; d++) {
         char arm[8];
         char log_dir[600];
         struct xl_collect_domain cd = { .domid = d, .arm = arm, .nr_slots = SLOTS, .max_trials = 2, .log_dir = log_dir,
@@ -349,7 +385,7 @@ int main(int argc, char **argv)
     r = xl_collector_run(c, 60);
     waitpid(pid, &status, 0);
     TAP_EQ_INT(r, XL_OK, "collection ends without error");
-    TAP_EQ_INT(seen.unjournalled, 0, "every result acknowledged after its one journal line");
+    TAP_EQ_INT(seen.unjournalled, 0, "no result acknowledged before its journal line was written");
     TAP_EQ_INT(status, 0, "the guests wrote everything");
     TAP_EQ_INT(xl_collector_running(c), 0, "every domain finished");
 
@@ -358,27 +394,29 @@ int main(int argc, char **argv)
     {
         const char *needles[] = { "\"event\":\"result\"", "\"domain\":10,", NULL };
 
-        TAP_EQ_INT(xsd_count_lines(journal, needles), SLOTS, "journal: each of domain 10's results exactly once");
+        TAP_EQ_INT(xsd_count_lines(journal_file, needles), SLOTS, "journal: each of domain 10's results exactly once");
     }
-    /* "running" is read back on every one of its commits, said once. */
-    TAP_EQ_INT(seen.states[10], 1, "domain 10: one state change before done");
-    TAP_EQ_STR(seen.state[10], "running", "  to running");
+    /* States are read back on every commit, each said once. */
+    TAP_EQ_STR(xl_collector_status(c, 16, NULL), "done", "domain 16 is done");
+    TAP_EQ_INT(seen.states[16], 3, "domain 16: three states before done (booting, growing, running)");
+    TAP_EQ_STR(seen.state[16], "running", "  the last running");
     {
-        const char *needles[] = { "\"event\":\"guest\"", "\"domain\":10,", "\"state\":\"running\"", NULL };
+        const char *needles[] = { "\"event\":\"guest\"", "\"domain\":16,", NULL };
 
-        TAP_EQ_INT(xsd_count_lines(journal, needles), 1, "journal: one guest state line for domain 10");
+        TAP_EQ_INT(xsd_count_lines(journal_file, needles), 3, "journal: one guest state line per state for domain 16");
     }
+    tap_ok(seen.states[10] <= 1, "domain 10: running said at most once over its %d commits", SLOTS + 1);
     TAP_EQ_STR(xl_collector_status(c, 9, &reason), "failed", "hostile domain 9 failed");
     tap_ok(reason && strstr(reason, "done with 0 of 4"), "... because none of its results was valid (%s)",
            reason ? reason : "");
     TAP_EQ_INT(seen.results[9], 0, "domain 9: nothing accepted");
-    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":0", "more than 960"), "oversize value rejected");
-    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":1", "not printable ASCII"), "non-ASCII value rejected");
-    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":2", "trial"), "wrong JSON type rejected");
-    tap_ok(journal_has(journal, "\"domain\":9,", "\"slot\":3", "invalid JSON"), "non-JSON rejected");
-    tap_ok(journal_has(journal, "\"domain\":9,", "outside the plan", "4294967296000"),
+    tap_ok(journal_has(journal_file, "\"domain\":9,", "\"slot\":0", "more than 960"), "oversize value rejected");
+    tap_ok(journal_has(journal_file, "\"domain\":9,", "\"slot\":1", "not printable ASCII"), "non-ASCII value rejected");
+    tap_ok(journal_has(journal_file, "\"domain\":9,", "\"slot\":2", "trial"), "wrong JSON type rejected");
+    tap_ok(journal_has(journal_file, "\"domain\":9,", "\"slot\":3", "invalid JSON"), "non-JSON rejected");
+    tap_ok(journal_has(journal_file, "\"domain\":9,", "outside the plan", "4294967296000"),
            "index far out of range reported once");
-    tap_ok(journal_has(journal, "\"domain\":9,", "keys, more than the 4 slots", "looked at 20"),
+    tap_ok(journal_has(journal_file, "\"domain\":9,", "keys, more than the 4 slots", "looked at 20"),
            "10,000 junk keys: one reason");
     TAP_EQ_INT(seen.invalid[9], 6, "domain 9: six reasons, each said once");
 
@@ -388,20 +426,20 @@ int main(int argc, char **argv)
     tap_ok(seen.finished_at[11] - t0 < 30, "... well within its timeout (%.1f s)", seen.finished_at[11] - t0);
     TAP_EQ_STR(xl_collector_status(c, 12, &reason), "failed", "silent domain 12 failed");
     tap_ok(reason && strstr(reason, "timed out"), "... by its timeout (%s)", reason ? reason : "");
-    tap_ok(journal_has(journal, "\"event\":\"domain\"", "\"domain\":12,", "timed out"), "... journalled");
+    tap_ok(journal_has(journal_file, "\"event\":\"domain\"", "\"domain\":12,", "timed out"), "... journalled");
     TAP_EQ_INT(seen.results[13], 1, "domain 13: only the result with the plan's labels accepted");
-    tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":1", "label is not the plan's"),
+    tap_ok(journal_has(journal_file, "\"domain\":13,", "\"slot\":1", "label is not the plan's"),
            "a relabelled row is rejected, journalled as invalid");
-    tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":2", "unit is not the plan's"),
+    tap_ok(journal_has(journal_file, "\"domain\":13,", "\"slot\":2", "unit is not the plan's"),
            "a re-united row is rejected");
-    tap_ok(journal_has(journal, "\"domain\":13,", "\"slot\":3", "better is not the plan's"),
+    tap_ok(journal_has(journal_file, "\"domain\":13,", "\"slot\":3", "better is not the plan's"),
            "a flipped direction is rejected");
     TAP_EQ_INT(seen.results[14], 2, "domain 14: the two results of the plan's benchmark and variant accepted");
-    tap_ok(journal_has(journal, "\"domain\":14,", "\"slot\":0", "benchmark is not the plan's"),
+    tap_ok(journal_has(journal_file, "\"domain\":14,", "\"slot\":0", "benchmark is not the plan's"),
            "a result claiming another benchmark is rejected");
-    tap_ok(journal_has(journal, "\"domain\":14,", "\"slot\":2", "variant is not the plan's"),
+    tap_ok(journal_has(journal_file, "\"domain\":14,", "\"slot\":2", "variant is not the plan's"),
            "a result claiming another variant is rejected");
-    tap_ok(journal_has(journal, "\"event\":\"result\"", "\"job\":\"xl-r-vm13-1\"", "\"slot\":0"),
+    tap_ok(journal_has(journal_file, "\"event\":\"result\"", "\"job\":\"xl-r-vm13-1\"", "\"slot\":0"),
            "the collector journals the job with each result");
     TAP_EQ_INT(seen.results[15], SLOTS, "domain 15: every result counts, whatever its log");
     {
@@ -414,10 +452,10 @@ int main(int argc, char **argv)
                "a good log is stored as logs/<job>/<slot>.log");
         free(text);
         snprintf(path, sizeof(path), "%s/logs/job15/1.log", x.dir);
-        tap_ok(access(path, F_OK) != 0 && journal_has(journal, "\"domain\":15,", "\"slot\":1", "log: "),
+        tap_ok(access(path, F_OK) != 0 && journal_has(journal_file, "\"domain\":15,", "\"slot\":1", "log: "),
                "a log that is not JSON is not stored, and said as invalid");
         snprintf(path, sizeof(path), "%s/logs/job15/2.log", x.dir);
-        tap_ok(access(path, F_OK) != 0 && journal_has(journal, "\"domain\":15,", "\"slot\":2", "log: "),
+        tap_ok(access(path, F_OK) != 0 && journal_has(journal_file, "\"domain\":15,", "\"slot\":2", "log: "),
                "an oversized node is not stored, and said as invalid");
         snprintf(path, sizeof(path), "%s/logs/job15/3.log", x.dir);
         tap_ok(lstat(path, &st) == 0 && S_ISREG(st.st_mode), "a symlink in the log dir is replaced, not followed");
@@ -427,7 +465,7 @@ int main(int argc, char **argv)
         snprintf(path, sizeof(path), "%s/logs/job10", x.dir);
         tap_ok(access(path, F_OK) != 0, "a domain without logs gets no log dir");
     }
-    for (d = 9; d <= 15; d++)
+    for (d = 9; d <= 16; d++)
         TAP_EQ_INT(seen.finished[d], 1, "each domain finishes once");
 out:
     xl_plan_dispose(&plan);
