@@ -19,6 +19,7 @@ deb=$(ls "$work"/xenlab_*_amd64.deb) gdeb=$(ls "$work"/xenlab-guest_*_amd64.deb)
 ok $([ -f "$deb" ] && [ -f "$gdeb" ] && echo 0 || echo 1) "two packages: $(basename "$deb") $(du -k "$deb" | cut -f1) KiB, $(basename "$gdeb") $(du -k "$gdeb" | cut -f1) KiB"
 lintian "$work"/*.changes >"$work/lintian" 2>&1
 errors=$(grep -c '^E:' "$work/lintian")
+grep -E '^(W|E):' "$work/lintian" | sed 's/^/# lintian: /'
 ok $([ "$errors" = 0 ] && echo 0 || echo 1) "lintian: no errors ($(grep -c '^W:' "$work/lintian") warnings$(grep '^E:' "$work/lintian" | head -3 | tr '\n' ' '))"
 dpkg-deb -f "$deb" Depends | grep -q 'xenlab-guest (= '
 ok $? "xenlab depends on the same version of xenlab-guest (its payload)"
