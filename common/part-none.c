@@ -4,20 +4,12 @@
  * through xe, so this build says what it cannot do instead. */
 #include "part.h"
 
-#include <string.h>
-
 #include "xl-util.h"
 
 static int no_libfdisk(const char *what)
 {
     return xl_error(XL_ERR_INVAL, "%s: partition tables need libfdisk, which this build of xenlab "
                     "(static, for XAPI hosts) leaves out", what);
-}
-
-void xl_part_layout_init(struct xl_part_layout *l)
-{
-    memset(l, 0, sizeof(*l));
-    l->last_partno = -1;
 }
 
 int xl_part_read(const char *image, struct xl_part_layout *l_r)

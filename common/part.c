@@ -7,12 +7,6 @@
 
 #include "xl-util.h"
 
-void xl_part_layout_init(struct xl_part_layout *l)
-{
-    memset(l, 0, sizeof(*l));
-    l->last_partno = -1;
-}
-
 static int open_ctx(const char *image, int readonly, struct fdisk_context **cxt_r)
 {
     struct fdisk_context *cxt = fdisk_new_context();

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct xl_part_layout {
     char label[8];          /* "dos", "gpt", or "" for a whole-disk filesystem */
@@ -17,7 +18,12 @@ struct xl_part_layout {
     bool has_extended;      /* MBR extended/logical partitions (not grown offline) */
 };
 
-void xl_part_layout_init(struct xl_part_layout *l);
+/* Inline: part.c and part-none.c (the build without libfdisk) share it. */
+static inline void xl_part_layout_init(struct xl_part_layout *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->last_partno = -1;
+}
 
 /* Reads the label of image (opened read-only). An image without a label
  * gives label "" and the whole image as the "last partition". */

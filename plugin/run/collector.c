@@ -217,20 +217,13 @@ static void acks_free(struct ack *acks, size_t n)
     free(acks);
 }
 
-static void acks_dispose(struct xl_collector *c)
-{
-    acks_free(c->acks, c->nr_acks);
-    c->acks = NULL;
-    c->nr_acks = 0;
-}
-
 void xl_collector_free(struct xl_collector *c)
 {
     size_t i;
 
     if (!c)
         return;
-    acks_dispose(c);
+    acks_free(c->acks, c->nr_acks);
     if (c->xs)
         xs_close(c->xs);     /* drops the watches with the connection */
     if (c->rd)

@@ -111,14 +111,20 @@ static unsigned guest_rewrites(struct xs_handle *h, unsigned domid, const char *
 /* The journal the collector writes: domain 16's guest waits on it. */
 static char journal_file[512];
 
+static bool journal_has(const char *journal, const char *a, const char *b, const char *c)
+{
+    const char *needles[] = { a, b, c, NULL };
+
+    return xsd_count_lines(journal, needles) > 0;
+}
+
 /* Until the collector has journalled domain 16 in STATE (at most 20 s). */
 static void wait_journalled(const char *state)
 {
     char st[48];
-    const char *needles[] = { "\"event\":\"guest\"", "\"domain\":16,", st, NULL };
 
     snprintf(st, sizeof(st), "\"state\":\"%s\"", state);
-    for (int i = 0; i < 2000 && xsd_count_lines(journal_file, needles) < 1; i++)
+    for (int i = 0; i < 2000 && !journal_has(journal_file, "\"event\":\"guest\"", "\"domain\":16,", st); i++)
         usleep(10000);
 }
 
@@ -298,13 +304,6 @@ static void on_state(void *opaque, unsigned domid, const char *state)
 
     s->states[domid]++;
     snprintf(s->state[domid], sizeof(s->state[domid]), "%s", state);
-}
-
-static bool journal_has(const char *journal, const char *a, const char *b, const char *c)
-{
-    const char *needles[] = { a, b, c, NULL };
-
-    return xsd_count_lines(journal, needles) > 0;
 }
 
 int main(int argc, char **argv)
