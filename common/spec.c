@@ -21,6 +21,7 @@ static void arm_dispose(struct xl_arm *a)
 {
     free(a->name);
     free(a->cpus);
+    free(a->host);
     xl_container_spec_dispose(&a->container);
 }
 
@@ -39,6 +40,7 @@ void xl_spec_dispose(struct xl_spec *s)
     for (i = 0; i < s->nr_arms; i++)
         arm_dispose(&s->arms[i]);
     free(s->arms);
+    xl_hosts_dispose(&s->hosts);
     xl_spec_init(s);
 }
 
@@ -253,7 +255,7 @@ static int parse_cpus(json_object *arm, const char *path, struct xl_arm *a)
 static int parse_arm(json_object *arm, const char *path, struct xl_arm *a)
 {
     static const char *const keys[] = { "name", "vcpus", "cpus", "memory", "disk", "replicas", "run_in",
-                                        "description", NULL };
+                                        "description", "host", NULL };
     int64_t v;
     int rc;
 
@@ -280,6 +282,15 @@ static int parse_arm(json_object *arm, const char *path, struct xl_arm *a)
     }
     if (!rc)
         rc = parse_run_in(arm, path, a);
+    /* Which of the experiment's hosts runs it (hosts.h); checked against
+     * the list once both are known. */
+    if (!rc && json_object_object_get_ex(arm, "host", NULL)) {
+        const char *h = NULL;
+
+        rc = xl_json_get_name(arm, path, "host", XL_HOST_NAME_MAX, &h);
+        if (!rc)
+            a->host = xl_strdup(h);
+    }
     if (!rc && a->in_container && a->container.memory > a->memory) {
         xl_autofree char *cpath = xl_asprintf("%s.run_in.container.memory", path);
 
@@ -321,12 +332,13 @@ static int parse_policy(json_object *obj, struct xl_spec *s)
 
 /* The spec's fields and their checks, without the run limits. */
 static int parse_arms(struct xl_spec *s, json_object *arms);
+static int parse_hosts(json_object *obj, struct xl_spec *s);
 
 static int spec_parse(json_object *obj, struct xl_spec *s)
 {
     static const char *const top_keys[] = { "name", "description", "base", "trials", "max_trials",
                                             "target_deviation", "target_ci", "timeouts", "benchmarks", "arms",
-                                            "matrix", "control", NULL };
+                                            "matrix", "control", "hosts", NULL };
     static const char *const base_keys[] = { "name", "image", "template", NULL };
     static const char *const timeout_keys[] = { "trial_s", "arm_s", NULL };
     json_object *base = NULL, *timeouts = NULL, *benches = NULL, *arms = NULL;
@@ -403,6 +415,24 @@ static int spec_parse(json_object *obj, struct xl_spec *s)
         return rc;
     rc = parse_arms(s, arms);
     json_object_put(arms);
+    if (!rc)
+        rc = parse_hosts(obj, s);
+    return rc;
+}
+
+/* "hosts": where the arms run (hosts.h); an arm's "host" names one. */
+static int parse_hosts(json_object *obj, struct xl_spec *s)
+{
+    json_object *arr = NULL;
+    size_t i;
+    int rc;
+
+    if (!json_object_object_get_ex(obj, "hosts", &arr))
+        return XL_OK;
+    rc = xl_hosts_from_json(arr, "hosts", &s->hosts);
+    for (i = 0; !rc && i < s->nr_arms; i++)
+        if (s->arms[i].host && !xl_hosts_find(&s->hosts, s->arms[i].host))
+            rc = xl_error(XL_ERR_INVAL, "arms[%zu].host: \"%s\" is not one of the spec's hosts", i, s->arms[i].host);
     return rc;
 }
 
@@ -530,9 +560,13 @@ json_object *xl_spec_to_json(const struct xl_spec *s)
         } else {
             xl_json_add(ao, "run_in", xl_json_str("guest"));
         }
+        if (a->host)
+            xl_json_add(ao, "host", xl_json_str(a->host));
         json_object_array_add(arms, ao);
     }
     xl_json_add(o, "arms", arms);
+    if (s->hosts.n)
+        xl_json_add(o, "hosts", xl_hosts_to_json(&s->hosts));
     return o;
 }
 

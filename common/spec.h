@@ -9,6 +9,7 @@
 
 #include "bench-params.h"
 #include "container-spec.h"
+#include "hosts.h"
 
 #define XL_SPEC_MAX_BYTES (1024 * 1024)
 #define XL_SPEC_MAX_ARMS 64
@@ -37,6 +38,7 @@ struct xl_arm {
     unsigned replicas;
     bool in_container;
     struct xl_container_spec container;
+    char *host;              /* the spec's or --hosts' host that runs it; NULL: placed */
 };
 
 struct xl_spec {
@@ -52,6 +54,7 @@ struct xl_spec {
     size_t nr_benches;
     struct xl_arm *arms;
     size_t nr_arms;
+    struct xl_hosts hosts;   /* "hosts": a multi-host experiment; n = 0: this host */
 };
 
 void xl_spec_init(struct xl_spec *s);

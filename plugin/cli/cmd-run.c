@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <libgen.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,10 +13,12 @@
 #include "cpuset.h"
 #include "host-info.h"
 #include "json-util.h"
+#include "multihost.h"
 #include "payload.h"
 #include "provision.h"
 #include "runner.h"
 #include "runstore.h"
+#include "self-path.h"
 #include "uri-policy.h"
 #include "spec.h"
 #include "xl-util.h"
@@ -28,7 +31,10 @@ static const char run_usage[] =
     "                  [--allow-unsafe-uri]\n"
     "                  [--run-dir DIR] [--base NAME] [--template FILE] [--clone-dir DIR]\n"
     "                  [--payload-dir DIR] [--virt-type TYPE] [--json | --plain]\n"
-    "       xenlab run --resume ID [same options]\n";
+    "                  [--run-id ID] [--hosts FILE [--every-host] [--host-timeout S]]\n"
+    "       xenlab run --resume ID [same options]\n"
+    "  SPEC.json \"-\": the spec on stdin. --hosts (or the spec's \"hosts\"): the arms\n"
+    "  run on those hosts, each by its own xenlab (xenlab-spec(5), HOSTS).\n";
 
 /* The directory of xenlab-guest (installed beside this program, or in the
  * build tree's guest-payload/): it goes onto each payload disk. */
@@ -105,7 +111,9 @@ static int spec_base(const char *spec_path, const struct xl_spec *s, char **name
 
     if (!s->base_name && !s->base_image)
         return XL_OK;       /* preflight says "no base" */
-    rc = xl_base_ensure(s->base_name, s->base_image, s->base_template, dirname(copy), name_r, &added);
+    /* A spec on stdin names paths from where it was started. */
+    rc = xl_base_ensure(s->base_name, s->base_image, s->base_template, strcmp(spec_path, "/dev/stdin") == 0 ? "." :
+                        dirname(copy), name_r, &added);
     if (rc)
         return rc;
     if (added)
@@ -253,10 +261,39 @@ static int count_failed(const char *runs_dir, const char *id, size_t *failed_r, 
     return rc;
 }
 
+/* A new run over the spec's hosts: every host asked and the arms placed
+ * before the run directory exists (multihost.h). */
+static int start_multihost(const char *runs_dir, const char *run_id, struct xl_run *run,
+                           const struct xl_multihost_opts *mo, bool *created)
+{
+    json_object *probes = NULL, *ev;
+    int rc;
+
+    rc = xl_multihost_prepare(&run->spec, mo, &probes);
+    if (rc)
+        return rc;
+    if (run_id)
+        run->id = xl_strdup(run_id);
+    rc = xl_run_create(runs_dir, run);
+    *created = run->dir && access(run->dir, F_OK) == 0;
+    if (!rc) {
+        xl_autofree char *spec_path = xl_asprintf("%s/spec.json", run->dir);
+
+        ev = xl_journal_ev_run("started", (int)getpid());
+        xl_json_add(ev, "multihost", xl_json_str(mo->every_host ? "every-host" : "placed"));
+        xl_json_add(ev, "probes", json_object_get(probes));
+        xl_json_add(ev, "host", xl_host_info_collect(NULL, spec_path));
+        rc = xl_run_log(run, ev);
+    }
+    json_object_put(probes);
+    return rc;
+}
+
 int xl_cmd_run(int argc, char **argv)
 {
     enum { O_BACKEND = 256, O_URI, O_PARALLEL, O_KEEP, O_RUNDIR, O_RESUME, O_BASE, O_TEMPLATE, O_CLONEDIR,
-           O_PAYLOAD, O_VIRT, O_JSON, O_PLAIN, O_HELP, O_UNSAFE_URI };
+           O_PAYLOAD, O_VIRT, O_JSON, O_PLAIN, O_HELP, O_UNSAFE_URI, O_RUN_ID, O_HOSTS, O_EVERY_HOST,
+           O_HOST_TIMEOUT };
     static const struct option opts[] = {
         { "backend", required_argument, NULL, O_BACKEND },
         { "uri", required_argument, NULL, O_URI },
@@ -273,18 +310,26 @@ int xl_cmd_run(int argc, char **argv)
         { "plain", no_argument, NULL, O_PLAIN },
         { "help", no_argument, NULL, O_HELP },
         { "allow-unsafe-uri", no_argument, NULL, O_UNSAFE_URI },
+        { "run-id", required_argument, NULL, O_RUN_ID },
+        { "hosts", required_argument, NULL, O_HOSTS },
+        { "every-host", no_argument, NULL, O_EVERY_HOST },
+        { "host-timeout", required_argument, NULL, O_HOST_TIMEOUT },
         { NULL, 0, NULL, 0 },
     };
     struct xl_runner_opts o;
+    struct xl_multihost_opts mo;
     struct xl_run run;
-    const char *runs_dir = xl_runs_dir(), *resume = NULL;
+    const char *runs_dir = xl_runs_dir(), *resume = NULL, *run_id = NULL, *hosts_file = NULL;
+    xl_autofree char *self = xl_self_exe();
     xl_autofree char *payload = NULL, *clone_dir = NULL, *spec_base_name = NULL;
-    bool given[6] = { false }, created = false;
+    bool given[6] = { false }, created = false, multihost = false;
     unsigned uri_flags = 0;
     size_t failed = 0, jobs = 0;
     int opt, rc = XL_OK;
 
     xl_runner_opts_init(&o);
+    xl_multihost_opts_init(&mo);
+    mo.self = self;
     xl_run_init(&run);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -314,6 +359,14 @@ int xl_cmd_run(int argc, char **argv)
         case O_VIRT: o.virt_type = optarg; given[2] = true; break;
         case O_JSON: o.progress = XL_PROGRESS_JSON; break;
         case O_PLAIN: o.progress = XL_PROGRESS_PLAIN; break;
+        case O_RUN_ID: run_id = optarg; break;
+        case O_HOSTS: hosts_file = optarg; break;
+        case O_EVERY_HOST: mo.every_host = true; break;
+        case O_HOST_TIMEOUT:
+            mo.host_timeout_s = strtod(optarg, &end);
+            if (!*optarg || *end || !(mo.host_timeout_s >= 5 && mo.host_timeout_s <= 86400))
+                rc = xl_error(XL_ERR_INVAL, "--host-timeout: \"%s\" must be 5 to 86400 seconds", optarg);
+            break;
         case O_HELP:
             fputs(run_usage, stdout);
             printf("  backends in this build: %s\n", xl_backend_list());
@@ -344,6 +397,12 @@ int xl_cmd_run(int argc, char **argv)
             goto out;
         }
         rc = xl_run_open(runs_dir, resume, &run);
+        multihost = !rc && run.spec.hosts.n > 0;
+        if (multihost) {
+            created = true;
+            rc = xl_run_log(&run, xl_journal_ev_run("resumed", (int)getpid()));
+            goto go;
+        }
         /* Options not given again come from how the run was started. */
         for (k = 0; !rc && k < XL_ARRAY_SIZE(keys); k++)
             if (!given[k] && xl_run_started_opt(&run, keys[k]))
@@ -367,7 +426,23 @@ int xl_cmd_run(int argc, char **argv)
         }
         /* Everything `spec check` checks, and the host, before the run
          * directory exists. */
-        rc = xl_spec_load(argv[optind], &run.spec);
+        rc = xl_spec_load(strcmp(argv[optind], "-") == 0 ? "/dev/stdin" : argv[optind], &run.spec);
+        if (!rc && hosts_file && run.spec.hosts.n)
+            rc = xl_error(XL_ERR_INVAL, "--hosts %s: the spec lists its own \"hosts\"; give one list", hosts_file);
+        else if (!rc && hosts_file)
+            rc = xl_hosts_load(hosts_file, &run.spec.hosts);
+        if (!rc && run.spec.hosts.n) {
+            for (size_t k = 0; k < XL_ARRAY_SIZE(given) && !rc; k++)
+                if (given[k])
+                    rc = xl_error(XL_ERR_INVAL, "with hosts, toolstack options go in each host's entry (\"backend\", "
+                                  "\"toolstack_uri\", \"base\", \"clone_dir\"), not on the command line");
+            if (!rc)
+                rc = start_multihost(runs_dir, run_id, &run, &mo, &created);
+            multihost = true;
+            goto go;
+        }
+        if (!rc && run_id)
+            run.id = xl_strdup(run_id);
         if (!rc && !o.base && !xl_backend_has(o.backend, XL_BACKEND_CLONES_BASE))
             rc = spec_base(argv[optind], &run.spec, &spec_base_name, &o);
         if (!rc)
@@ -402,11 +477,17 @@ int xl_cmd_run(int argc, char **argv)
             rc = xl_run_log(&run, ev);
         }
     }
+go:
     if (rc)
         goto out;
     if (o.progress != XL_PROGRESS_JSON)
         fprintf(stderr, "xenlab: run %s in %s\n", run.id, run.dir);
-    rc = xl_runner_run(&run, &o);
+    /* A stream reader that went away (ssh lost) must not stop the run: it
+     * goes on and a multi-host --resume re-attaches to it. */
+    if (o.progress == XL_PROGRESS_JSON)
+        signal(SIGPIPE, SIG_IGN);
+    mo.progress = o.progress;
+    rc = multihost ? xl_multihost_run(&run, &mo) : xl_runner_run(&run, &o);
     if (!rc)
         rc = count_failed(runs_dir, run.id, &failed, &jobs);
     if (!rc) {
@@ -626,7 +707,16 @@ int xl_cmd_clean(int argc, char **argv)
         if (!backend && xl_run_started_opt(&run, "backend"))
             o.backend = xl_run_started_opt(&run, "backend");
         o.uri = xl_run_started_opt(&run, "uri");
-        rc = xl_runner_clean(&run, &o);
+        if (run.spec.hosts.n) {
+            struct xl_multihost_opts mo;
+            xl_autofree char *self = xl_self_exe();
+
+            xl_multihost_opts_init(&mo);
+            mo.self = self;
+            rc = xl_multihost_clean(&run, &mo);
+        } else {
+            rc = xl_runner_clean(&run, &o);
+        }
     }
     if (!rc)
         printf("run %s: nothing it made is left\n", run.id);

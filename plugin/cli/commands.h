@@ -21,6 +21,10 @@ int xl_cmd_run(int argc, char **argv);
 int xl_cmd_runs(int argc, char **argv);
 int xl_cmd_journal(int argc, char **argv);
 int xl_cmd_clean(int argc, char **argv);
+int xl_cmd_status(int argc, char **argv);
+int xl_cmd_results(int argc, char **argv);
+int xl_cmd_cancel(int argc, char **argv);
+int xl_cmd_host(int argc, char **argv);
 int xl_cmd_spec(int argc, char **argv);
 int xl_cmd_compare(int argc, char **argv);
 

@@ -29,6 +29,10 @@ static const struct xl_command commands[] = {
     { "runs", "list runs", xl_cmd_runs },
     { "journal", "print a run's journal as JSON", xl_cmd_journal },
     { "clean", "remove what a run made and left", xl_cmd_clean },
+    { "status", "a run's state as JSON (what a multi-host run asks each host)", xl_cmd_status },
+    { "results", "print a run's results.json", xl_cmd_results },
+    { "cancel", "stop a running run (it can be resumed)", xl_cmd_cancel },
+    { "host", "this host's xenlab, CPU and free memory as JSON", xl_cmd_host },
 #endif
     { "spec", "validate an experiment spec, or print the plan of one arm", xl_cmd_spec },
 };

@@ -416,6 +416,37 @@ static void note_dom0(struct xl_report *rep, json_object *o)
 }
 
 /* One JSON value: a result document, or an array/object holding them. */
+/* Each result of a multi-host results.json under its host's run. */
+static int add_json(struct xl_report *rep, json_object *v, const char *where);
+
+static int add_multihost(struct xl_report *rep, json_object *hosts, json_object *list, const char *where)
+{
+    size_t i, k;
+    int rc = XL_OK;
+
+    for (i = 0; i < json_object_array_length(list) && !rc; i++) {
+        json_object *res = json_object_array_get_idx(list, i), *hn = NULL;
+        xl_autofree char *w = xl_asprintf("%s[%zu]", where, i);
+
+        rep->cur_run = -1;
+        if (json_object_object_get_ex(res, "host", &hn) && json_object_is_type(hn, json_type_string)) {
+            for (k = 0; k < json_object_array_length(hosts) && k < 64; k++) {
+                json_object *h = json_object_array_get_idx(hosts, k), *name = NULL, *run = NULL, *info = NULL;
+
+                if (!json_object_object_get_ex(h, "name", &name) || !json_object_is_type(name, json_type_string) ||
+                    strcmp(json_object_get_string(name), json_object_get_string(hn)) != 0)
+                    continue;
+                json_object_object_get_ex(h, "host", &info);
+                if (json_object_object_get_ex(h, "run", &run) && json_object_is_type(run, json_type_string))
+                    note_run(rep, json_object_get_string(run), info);
+                break;
+            }
+        }
+        rc = add_json(rep, res, w);
+    }
+    return rc;
+}
+
 static int add_json(struct xl_report *rep, json_object *v, const char *where)
 {
     json_object *tag = NULL, *list = NULL;
@@ -440,6 +471,20 @@ static int add_json(struct xl_report *rep, json_object *v, const char *where)
 
         json_object *dom0 = NULL;
 
+        json_object *hosts = NULL;
+
+        /* A multi-host run's results.json (plugin/run/multihost.h): each
+         * result names its "host", whose entry in "hosts" names that
+         * host's run and machine, so every format tells the hosts apart. */
+        if (json_object_object_get_ex(v, "hosts", &hosts) && json_object_is_type(hosts, json_type_array)) {
+            json_object *d0 = NULL;
+
+            rc = add_multihost(rep, hosts, list, where);
+            if (!rc && json_object_object_get_ex(v, "dom0", &d0) && json_object_is_type(d0, json_type_array))
+                for (i = 0; i < json_object_array_length(d0) && i < XL_PLAN_MAX_SLOTS * XL_REPORT_MAX_ARMS; i++)
+                    note_dom0(rep, json_object_array_get_idx(d0, i));
+            return rc;
+        }
         /* results.json: {"xenlab":"results/1","run":ID,"host":{...},"results":[...],"dom0":[...]};
          * an id that is not one gives way to the directory's name. */
         if (json_object_object_get_ex(v, "run", &run)) {

@@ -148,3 +148,18 @@ void xl_host_info_read(json_object *o, struct xl_host_info *h)
         h->cpus = n > 0 && n <= 65536 ? (int)n : 0;
     }
 }
+
+json_object *xl_host_info_to_json(const struct xl_host_info *h)
+{
+    json_object *o = json_object_new_object();
+    const char *keys[] = { "hostname", "cpu_model", "kernel", "xen", "backend", "xenlab", "spec" };
+    const char *vals[] = { h->hostname, h->cpu_model, h->kernel, h->xen, h->backend, h->xenlab, h->spec };
+    size_t i;
+
+    for (i = 0; i < XL_ARRAY_SIZE(keys); i++)
+        if (vals[i][0])
+            xl_json_add(o, keys[i], xl_json_str(vals[i]));
+    if (h->cpus)
+        xl_json_add(o, "cpus", json_object_new_int(h->cpus));
+    return o;
+}

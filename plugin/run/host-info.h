@@ -35,3 +35,5 @@ json_object *xl_host_info_collect(const char *backend, const char *spec_path);
 
 /* The record back from JSON (NULL or not an object: all empty). */
 void xl_host_info_read(json_object *o, struct xl_host_info *h);
+/* The record as JSON again (the fields it has). */
+json_object *xl_host_info_to_json(const struct xl_host_info *h);

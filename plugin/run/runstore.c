@@ -111,17 +111,28 @@ int xl_run_create(const char *runs_dir, struct xl_run *r)
     const char *text;
     int rc;
 
-    if (getrandom(rnd, sizeof(rnd), 0) < 0)
-        rnd[0] = (unsigned char)getpid();
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-    r->id = xl_asprintf("%s-%02x%02x", stamp, rnd[0], rnd[1]);
-    r->dir = xl_asprintf("%s/%s", runs_dir, r->id);
+    /* A caller's id (--run-id: a multi-host run names its hosts' runs). */
+    if (r->id && !valid_run_id(r->id))
+        return xl_error(XL_ERR_INVAL, "--run-id: \"%s\" must be 1-%d of a-z, 0-9, '-'", r->id, XL_RUN_ID_MAX);
+    if (!r->id) {
+        if (getrandom(rnd, sizeof(rnd), 0) < 0)
+            rnd[0] = (unsigned char)getpid();
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+        r->id = xl_asprintf("%s-%02x%02x", stamp, rnd[0], rnd[1]);
+    }
     rc = xl_mkdir_p(runs_dir);
     if (rc)
         return rc;
-    if (mkdir(r->dir, 0755) < 0)
-        return xl_error_errno(XL_ERR_FAIL, errno, "mkdir %s", r->dir);
+    /* An id that exists is somebody's run, never taken over (r->dir stays
+     * NULL, so the caller does not mark it failed either). */
+    {
+        xl_autofree char *dir = xl_asprintf("%s/%s", runs_dir, r->id);
+
+        if (mkdir(dir, 0755) < 0)
+            return xl_error_errno(errno == EEXIST ? XL_ERR_INVAL : XL_ERR_FAIL, errno, "run %s: mkdir %s", r->id, dir);
+        r->dir = xl_steal_pointer(&dir);
+    }
     frozen = xl_spec_to_json(&r->spec);
     text = xl_json_pretty(frozen);
     spec_out = xl_asprintf("%s/spec.json", r->dir);

@@ -8,6 +8,7 @@
 #include "base.h"
 #include "json-util.h"
 #include "report.h"
+#include "run-status.h"
 #include "runstore.h"
 #include "xapi.h"
 #include "xl-util.h"
@@ -19,74 +20,6 @@ static void set_value(struct xl_xapi_reply *rep, json_object *v)
 {
     rep->value = xl_strdup(xl_json_compact(v));
     json_object_put(v);
-}
-
-/* Trials in results.json when the run wrote it, else -1. */
-static int64_t results_written(const char *dir)
-{
-    xl_autofree char *path = xl_asprintf("%s/results.json", dir);
-    json_object *o = NULL, *a = NULL;
-    int64_t n = -1;
-
-    if (xl_json_parse_file(path, MAX_RESULTS_JSON, &o) == XL_OK && json_object_is_type(o, json_type_object) &&
-        json_object_object_get_ex(o, "results", &a) && json_object_is_type(a, json_type_array))
-        n = (int64_t)json_object_array_length(a);
-    json_object_put(o);
-    xl_error_clear();
-    return n;
-}
-
-/* One run: per-job states and counts. jobs=false for the list's summary. */
-static json_object *run_json(const struct xl_run *run, bool jobs)
-{
-    json_object *o = json_object_new_object(), *arr = json_object_new_array();
-    struct xl_xapi_journal jr;
-    size_t i, have = 0, slots = 0, done = 0, failed = 0;
-    int64_t written = results_written(run->dir);
-
-    if (xl_xapi_read_journal(run->dir, &jr))
-        memset(&jr, 0, sizeof(jr));
-    for (i = 0; i < run->nr_jobs; i++) {
-        const struct xl_run_job *j = &run->jobs[i];
-        json_object *jo;
-
-        have += j->nr_have;
-        slots += j->nr_slots;
-        done += strcmp(j->state, "done") == 0;
-        failed += strcmp(j->state, "failed") == 0;
-        if (!jobs)
-            continue;
-        jo = json_object_new_object();
-        xl_json_add(jo, "job", xl_json_str(j->name));
-        xl_json_add(jo, "arm", xl_json_str(j->arm->name));
-        xl_json_add(jo, "replica", json_object_new_int((int)j->replica));
-        xl_json_add(jo, "state", xl_json_str(j->state[0] ? j->state : "pending"));
-        if (j->domain >= 0)
-            xl_json_add(jo, "domain", json_object_new_int(j->domain));
-        if (j->reason)
-            xl_json_add(jo, "reason", xl_json_str(j->reason));
-        xl_json_add(jo, "results", json_object_new_int64((int64_t)j->nr_have));
-        xl_json_add(jo, "slots", json_object_new_int64((int64_t)j->nr_slots));
-        json_object_array_add(arr, jo);
-    }
-    xl_json_add(o, "id", xl_json_str(run->id));
-    xl_json_add(o, "name", xl_json_str(run->spec.name));
-    xl_json_add(o, "dir", xl_json_str(run->dir));
-    xl_json_add(o, "finished", json_object_new_boolean(jr.finished));
-    xl_json_add(o, "running", json_object_new_boolean(!jr.finished && xl_xapi_is_runner(jr.pid, run->id, run->dir)));
-    if (jr.pid)
-        xl_json_add(o, "pid", json_object_new_int(jr.pid));
-    xl_json_add(o, "guests", json_object_new_int64((int64_t)run->nr_jobs));
-    xl_json_add(o, "done", json_object_new_int64((int64_t)done));
-    xl_json_add(o, "failed", json_object_new_int64((int64_t)failed));
-    /* results.json pools replicas and drops duplicates: prefer its count. */
-    xl_json_add(o, "results", json_object_new_int64(written >= 0 ? written : (int64_t)have));
-    xl_json_add(o, "slots", json_object_new_int64((int64_t)slots));
-    if (jobs)
-        xl_json_add(o, "jobs", arr);
-    else
-        json_object_put(arr);
-    return o;
 }
 
 int xl_xapi_status(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
@@ -103,7 +36,7 @@ int xl_xapi_status(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     if (rc)
         rc = xl_xapi_fail(rep, "XENLAB_RUN_UNREADABLE", id, "%s", xl_error_message());
     else
-        set_value(rep, run_json(&run, true));
+        set_value(rep, xl_run_status_json(&run, true));
     xl_run_dispose(&run);
     return rc;
 }
@@ -130,7 +63,7 @@ int xl_xapi_list_runs(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 
         xl_run_init(&run);
         if (xl_run_open(runs_dir, ids[i], &run) == XL_OK) {
-            json_object_array_add(arr, run_json(&run, false));
+            json_object_array_add(arr, xl_run_status_json(&run, false));
         } else {
             json_object *o = json_object_new_object();
 

@@ -14,6 +14,7 @@
 #include "base.h"
 #include "host-info.h"
 #include "json-util.h"
+#include "run-status.h"
 #include "runstore.h"
 #include "spec.h"
 #include "uri-policy.h"
@@ -295,7 +296,7 @@ out:
 
 int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
-    struct xl_xapi_journal j;
+    struct xl_run_runner j;
     xl_autofree char *dir = NULL;
     json_object *out;
     const char *id;
@@ -305,14 +306,14 @@ int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     if (rc)
         return rc;
     dir = xl_asprintf("%s/%s", xl_runs_dir(), id);
-    rc = xl_xapi_read_journal(dir, &j);
+    rc = xl_run_read_runner(dir, &j);
     if (rc)
         return xl_xapi_fail(rep, "XENLAB_RUN_UNREADABLE", id, "%s", xl_error_message());
     if (j.finished)
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s has finished", id);
     if (!j.pid)
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: no runner has journalled its pid", id);
-    if (!xl_xapi_is_runner(j.pid, id, dir))
+    if (!xl_run_is_runner(j.pid, id, dir))
         return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: its runner (pid %d) is gone", id, j.pid);
     /* SIGTERM: the runner stops its guests, journals, and can be resumed. */
     if (kill(j.pid, SIGTERM) < 0)

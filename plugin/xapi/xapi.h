@@ -31,18 +31,6 @@ int xl_xapi_need(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, const c
 /* The run id argument "id", checked to name an existing run. */
 int xl_xapi_need_run_id(const struct xl_rpc_call *c, struct xl_xapi_reply *rep, const char **id_r);
 
-/* What the journal says about the runner: the pid of the last "run"
- * event that names one (started or resumed by the runner, launched by the
- * plugin; 0 if none) and whether a "finished" one followed. */
-struct xl_xapi_journal {
-    int pid;
-    bool finished;
-};
-int xl_xapi_read_journal(const char *run_dir, struct xl_xapi_journal *j);
-/* True if pid is alive, its command line is "xenlab run ...", and it is the
- * runner of run id (in run_dir): "--resume ID", or holding its journal open. */
-bool xl_xapi_is_runner(int pid, const char *id, const char *run_dir);
-
 int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 int xl_xapi_status(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);

@@ -124,7 +124,10 @@ int xsd_start(struct xsd *x, const char *shim, const char **why_r)
     if (!envp)
         goto out;
     for (i = 0, k = 0; i < n; i++)
-        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)   /* e.g. ASan's own */
+        /* LD_PRELOAD: e.g. ASan's own; the others: another harness's
+         * xenstored, which this one would take for its own. */
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 && strncmp(environ[i], "XENSTORED_PATH=", 15) != 0 &&
+            strncmp(environ[i], "XENSTORED_RUNDIR=", 17) != 0 && strncmp(environ[i], "FAKEXEN_DIR=", 12) != 0)
             envp[k++] = environ[i];
     envp[k++] = env_preload;
     envp[k++] = env_fake;
