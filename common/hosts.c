@@ -212,6 +212,12 @@ static int get_opt_name(json_object *o, const char *path, const char *key, char 
     return XL_OK;
 }
 
+/* One spelling per host: a uuid in lower case (xe's). */
+static char *canonical_uri(const struct xl_host_entry *e, const char *uri)
+{
+    return e->scheme == XL_HOST_XAPI ? xl_asprintf("xapi://%s", e->uuid) : xl_strdup(uri);
+}
+
 static int parse_entry(json_object *v, const char *path, struct xl_host_entry *e)
 {
     static const char *const keys[] = { "uri", "name", "xenlab", "backend", "toolstack_uri", "base", "clone_dir",
@@ -229,7 +235,7 @@ static int parse_entry(json_object *v, const char *path, struct xl_host_entry *e
         if (!rc)
             e->name = default_name(e);
         if (!rc)
-            e->uri = xl_strdup(uri);
+            e->uri = canonical_uri(e, uri);
         return rc;
     }
     if (!json_object_is_type(v, json_type_object))
@@ -242,7 +248,7 @@ static int parse_entry(json_object *v, const char *path, struct xl_host_entry *e
     upath = xl_json_path_key(path, "uri");
     rc = parse_uri(uri, upath, e);
     if (!rc)
-        e->uri = xl_strdup(uri);
+        e->uri = canonical_uri(e, uri);
     if (!rc)
         rc = get_opt_name(v, path, "name", &e->name);
     if (!rc && !e->name)

@@ -26,6 +26,8 @@ static const struct {
     { "list_runs", xl_xapi_list_runs },
     { "cancel", xl_xapi_cancel },
     { "bases", xl_xapi_bases },
+    { "host_info", xl_xapi_host_info },
+    { "clean", xl_xapi_clean },
 };
 
 char *xl_xapi_handle(const char *request, size_t len)

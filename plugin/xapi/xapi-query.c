@@ -4,13 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "backend.h"
 #include "base.h"
 #include "json-util.h"
 #include "report.h"
 #include "run-status.h"
 #include "runstore.h"
 #include "xapi.h"
+#include "uri-policy.h"
 #include "xl-util.h"
 
 #define MAX_REPORT (16 * 1024 * 1024)
@@ -91,9 +94,33 @@ int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     FILE *mem;
     int rc;
 
+    /* format=results: the run's results.json as it is, for a multi-host
+     * run on the pool master (plugin/run/multihost.h). */
+    if (format && strcmp(format, "results") == 0) {
+        xl_autofree char *path = NULL, *text = NULL;
+        size_t n = 0;
+
+        rc = xl_xapi_need_run_id(c, rep, &id);
+        if (rc)
+            return rc;
+        xl_run_init(&run);
+        rc = xl_run_open(xl_runs_dir(), id, &run);
+        if (!rc) {
+            path = xl_asprintf("%s/results.json", run.dir);
+            if (access(path, F_OK) < 0)
+                rc = xl_run_write_results(&run);
+        }
+        if (!rc)
+            rc = xl_read_file(path, MAX_RESULTS_JSON, &text, &n);
+        xl_run_dispose(&run);
+        if (rc)
+            return xl_xapi_fail(rep, "XENLAB_NO_RESULTS", id, "%s", xl_error_message());
+        rep->value = xl_steal_pointer(&text);
+        return XL_OK;
+    }
     if (format) {
         if (!xl_report_format_from_name(format, &fmt))
-            return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "format", "\"%s\": use md, csv, json, pts or html",
+            return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "format", "\"%s\": use md, csv, json, pts, html or results",
                                 format);
     }
     rc = xl_xapi_need_run_id(c, rep, &id);
@@ -165,5 +192,25 @@ int xl_xapi_bases(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     }
     free(names);
     set_value(rep, arr);
+    return XL_OK;
+}
+
+/* fn=host_info: what a multi-host run asks of a pool member before it
+ * places arms there. */
+int xl_xapi_host_info(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    const char *backend = xl_rpc_arg(c, "backend"), *uri = xl_rpc_arg(c, "uri");
+    json_object *o = NULL;
+
+    if (backend && !xl_backend_find(backend)) {
+        xl_error_clear();
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "backend", "\"%s\": use %s", backend, xl_backend_list());
+    }
+    if (uri && !xl_uri_admin_listed(uri))
+        return xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "uri", "\"%s\" is not listed in %s", uri,
+                            xl_uri_admin_list_path());
+    if (xl_host_probe(backend, uri, &o))
+        return xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+    set_value(rep, o);
     return XL_OK;
 }

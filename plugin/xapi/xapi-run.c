@@ -15,6 +15,7 @@
 #include "host-info.h"
 #include "json-util.h"
 #include "run-status.h"
+#include "runner.h"
 #include "runstore.h"
 #include "spec.h"
 #include "uri-policy.h"
@@ -208,6 +209,47 @@ static bool has_commands(const struct xl_spec *s)
     return false;
 }
 
+/* fn=run args:resume=ID: a run whose runner died (a crash, a reboot) gets
+ * a new one; a run still running or finished is left as it is. */
+static int resume_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    struct xl_run_runner jr;
+    struct xl_run run;
+    xl_autofree char *log = NULL;
+    json_object *out;
+    const char *id = xl_rpc_arg(c, "resume");
+    pid_t pid = -1;
+    int rc;
+
+    xl_run_init(&run);
+    rc = xl_run_open(xl_runs_dir(), id, &run);
+    if (rc) {
+        rc = xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "resume", "%s", xl_error_message());
+        goto out;
+    }
+    if (xl_run_read_runner(run.dir, &jr) == XL_OK && (jr.finished || xl_run_is_runner(jr.pid, run.id, run.dir))) {
+        rc = xl_xapi_fail(rep, "XENLAB_NOT_RESUMABLE", id, "run %s is %s", id, jr.finished ? "finished" : "running");
+        goto out;
+    }
+    xl_error_clear();
+    log = xl_asprintf("%s/runner.log", run.dir);
+    rc = spawn_runner(&run, xl_rpc_arg(c, "parallel"), NULL, log, &pid);
+    if (rc) {
+        rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
+        goto out;
+    }
+    if (xl_run_log(&run, xl_journal_ev_run("launched", (int)pid)))
+        xl_error_clear();
+    out = json_object_new_object();
+    xl_json_add(out, "id", xl_json_str(run.id));
+    xl_json_add(out, "pid", json_object_new_int((int)pid));
+    rep->value = xl_strdup(xl_json_compact(out));
+    json_object_put(out);
+out:
+    xl_run_dispose(&run);
+    return rc;
+}
+
 int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
     const char *runs_dir = xl_runs_dir(), *spec;
@@ -220,6 +262,8 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     int rc;
 
     xl_run_init(&run);
+    if (xl_rpc_arg(c, "resume"))
+        return resume_run(c, rep);
     rc = xl_xapi_need(c, rep, "spec", &spec);
     if (rc)
         goto out;
@@ -259,7 +303,15 @@ int xl_xapi_run(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
         goto out;
     /* The run directory exists before the runner does, so its id is known
      * without waiting for the runner or reading its output. */
+    /* args:id: the caller names the run (a multi-host run journals it
+     * before it asks); an id that exists is refused. */
+    if (xl_rpc_arg(c, "id"))
+        run.id = xl_strdup(xl_rpc_arg(c, "id"));
     rc = xl_run_create(runs_dir, &run);
+    if (rc && !run.dir) {
+        rc = xl_xapi_bad_arg(rep, "id");
+        goto out;
+    }
     if (!rc) {
         made = true;
         rc = log_started(&run, c);
@@ -325,4 +377,51 @@ int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
     rep->value = xl_strdup(xl_json_compact(out));
     json_object_put(out);
     return XL_OK;
+}
+
+/* fn=clean: what a run made and left is removed, through the toolstack its
+ * journal names (a multi-host run's `xenlab clean` on the pool master). */
+int xl_xapi_clean(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
+{
+    struct xl_runner_opts o;
+    struct xl_run_runner jr;
+    struct xl_run run;
+    json_object *out;
+    const char *id;
+    int rc;
+
+    rc = xl_xapi_need_run_id(c, rep, &id);
+    if (rc)
+        return rc;
+    xl_runner_opts_init(&o);
+    xl_run_init(&run);
+    rc = xl_run_open(xl_runs_dir(), id, &run);
+    if (!rc && xl_run_read_runner(run.dir, &jr) == XL_OK && !jr.finished && xl_run_is_runner(jr.pid, run.id, run.dir)) {
+        rc = xl_xapi_fail(rep, "XENLAB_RUNNING", id, "run %s is running: cancel it first", id);
+        goto out;
+    }
+    if (!rc) {
+        if (xl_run_started_opt(&run, "backend"))
+            o.backend = xl_run_started_opt(&run, "backend");
+        o.uri = xl_run_started_opt(&run, "uri");
+        /* The journal's URI is data: only one the administrator listed. */
+        if (o.uri && !xl_uri_admin_listed(o.uri)) {
+            rc = xl_xapi_fail(rep, "XENLAB_BAD_ARGUMENT", "id", "run %s names a URI not listed in %s", id,
+                              xl_uri_admin_list_path());
+            goto out;
+        }
+        rc = xl_runner_clean(&run, &o);
+    }
+    if (rc) {
+        rc = xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", id, "%s", xl_error_message());
+        goto out;
+    }
+    out = json_object_new_object();
+    xl_json_add(out, "id", xl_json_str(id));
+    xl_json_add(out, "cleaned", json_object_new_boolean(1));
+    rep->value = xl_strdup(xl_json_compact(out));
+    json_object_put(out);
+out:
+    xl_run_dispose(&run);
+    return rc;
 }

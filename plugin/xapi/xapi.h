@@ -37,6 +37,8 @@ int xl_xapi_status(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 int xl_xapi_list_runs(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 int xl_xapi_report(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 int xl_xapi_bases(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
+int xl_xapi_clean(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
+int xl_xapi_host_info(const struct xl_rpc_call *c, struct xl_xapi_reply *rep);
 
 /* Parses request, runs the function it names, returns the methodResponse
  * text (caller frees). Never fails: errors become a Failure response. */
