@@ -147,7 +147,8 @@ int xl_cmd_results(int argc, char **argv)
 int xl_cmd_cancel(int argc, char **argv)
 {
     static const char usage[] = "usage: xenlab cancel ID\n"
-                                "  SIGTERM to the run's runner: it stops its guests and can be resumed\n";
+                                "  SIGTERM to the run's runner: it stops its guests and can be resumed;\n"
+                                "  prints {\"id\",\"pid\",\"signal\":\"SIGTERM\"}\n";
     struct xl_run run;
     int rc, pid = 0, status;
 
@@ -156,8 +157,15 @@ int xl_cmd_cancel(int argc, char **argv)
         return status;
     if (!rc)
         rc = xl_run_cancel(&run, &pid);
-    if (!rc)
-        printf("run %s: sent SIGTERM to its runner (pid %d)\n", run.id, pid);
+    if (!rc) {
+        json_object *o = json_object_new_object();
+
+        xl_json_add(o, "id", xl_json_str(run.id));
+        xl_json_add(o, "pid", json_object_new_int(pid));
+        xl_json_add(o, "signal", xl_json_str("SIGTERM"));
+        printf("%s\n", xl_json_compact(o));
+        json_object_put(o);
+    }
     xl_run_dispose(&run);
     return rc ? xl_cli_fail(rc) : 0;
 }

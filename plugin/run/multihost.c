@@ -28,6 +28,7 @@
 #define CALL_TIMEOUT_S 60.0
 #define PROBE_TIMEOUT_S 30.0
 #define CANCEL_GRACE_S 120.0
+#define MAX_RESUMES 3
 
 void xl_multihost_opts_init(struct xl_multihost_opts *o)
 {
@@ -211,7 +212,7 @@ struct mh_host {
     char *log;                  /* its stderr */
     enum host_state st;
     bool started;               /* "starting" journalled */
-    bool resumed;               /* its dead run was resumed once by this controller */
+    unsigned resumes;           /* its stopped run resumed by this controller */
     struct xl_remote_proc proc;
     double next_poll, last_ok;
     bool cancelled;
@@ -558,6 +559,7 @@ static int poll_host(struct mh *m, struct mh_host *h)
 {
     char why[512] = "";
     json_object *st;
+    int64_t guests, ended;
     int rc = XL_OK;
 
     if (xl_now() < h->next_poll)
@@ -572,13 +574,24 @@ static int poll_host(struct mh *m, struct mh_host *h)
         return interrupted ? lose_host(m, h, "lost", "interrupted before it started") : start_host(m, h, false);
     }
     rc = mirror_status(m, h, st);
-    if (!rc && status_bool(st, "finished"))
+    guests = xl_journal_int(st, "guests", 0);
+    ended = xl_journal_int(st, "done", 0) + xl_journal_int(st, "failed", 0);
+    if (rc || status_bool(st, "running")) {
+        /* still going: wait */
+    } else if (status_bool(st, "finished") && guests > 0 && ended >= guests) {
         rc = fetch_results(m, h);
-    else if (!rc && !status_bool(st, "running") && !interrupted) {
-        /* Its runner died (a crash, a reboot): resume it where it was. */
-        rc = start_host(m, h, true);
-    } else if (!rc && !status_bool(st, "running") && interrupted) {
+    } else if (interrupted) {
         h->st = H_LOST;       /* stopped by us: resumable, nothing to wait for */
+    } else if (h->resumes >= MAX_RESUMES) {
+        char last[256];
+
+        xl_last_line(h->log, last, sizeof(last));
+        rc = lose_host(m, h, "refused", last[0] ? last : "its run stopped again after each resume");
+    } else {
+        /* Its runner died (a crash, a reboot) or stopped (cancelled, a
+         * failed preflight): resume it where it was. */
+        h->resumes++;
+        rc = start_host(m, h, true);
     }
     json_object_put(st);
     return rc;
@@ -594,7 +607,7 @@ static int stream_ended(struct mh *m, struct mh_host *h)
     xl_remote_proc_dispose(&h->proc);
     code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     xl_last_line(h->log, why, sizeof(why));
-    if (code == 2 && !h->resumed)
+    if (code == 2 && !h->resumes)
         return lose_host(m, h, "refused", why[0] ? why : "exit status 2");
     if (code == 127)
         return lose_host(m, h, "refused", why[0] ? why : "no xenlab there");

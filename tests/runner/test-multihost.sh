@@ -205,6 +205,32 @@ sys.exit(0 if len(keys) == 12 and len(set(keys)) == 12 and all(x["status"] == "o
 PY
 ok $? "after the resume: 12 ok trials, none twice"
 
+# 4b. SIGINT reaches every host's run: each stops (resumable), then --resume finishes.
+"$X" run "$T/long.json" --hosts "$T/hosts.json" --plain > "$T/int.out" 2>&1 &
+ctl=$!
+for _ in $(seq 300); do [ "$(grep -c "trial 1/" "$T/int.out" 2>/dev/null)" -ge 2 ] && break; sleep 0.1; done
+kill -INT $ctl; wait $ctl; st=$?
+iid=$(run_id_of_ctl "$T/int.out")
+[ $st != 0 ] && grep -q "\[a\] cancelled $iid-1" "$T/int.out" && grep -q "\[b\] cancelled $iid-2" "$T/int.out" &&
+    grep -q "interrupted: every host was told to stop" "$T/int.out"
+ok $? "SIGINT: every host's run was cancelled and the run says how to go on (exit $st)"
+XENLAB_RUNS_DIR=$T/a/runs XENLAB_STATE_DIR=$T/a/state "$X" status "$iid-1" --json > "$T/st-a.json" &&
+XENLAB_RUNS_DIR=$T/b/runs XENLAB_STATE_DIR=$T/b/state "$X" status "$iid-2" --json > "$T/st-b.json" &&
+py "$T/st-a.json" "$T/st-b.json" <<'PY'
+import json, sys
+sys.exit(0 if all(not json.load(open(f))["running"] for f in sys.argv[1:]) else 1)
+PY
+ok $? "neither host's runner is still running"
+"$X" run --resume "$iid" --plain > "$T/int-resume.out" 2>&1 &&
+py "$XENLAB_RUNS_DIR/$iid/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+keys = [(x["arm"], x["benchmark"], x["trial"]) for x in r["results"] if x["status"] == "ok"]
+sys.exit(0 if len(keys) == 12 and len(set(keys)) == 12 else 1)
+PY
+st=$?; ok $st "--resume after SIGINT resumes both hosts' runs: 12 ok trials, none twice"
+[ $st = 0 ] || { diag "$T/int.out"; diag "$T/int-resume.out"; }
+
 # 5. A host powered off mid-run: its arm fails with the reason, the other's results are kept.
 "$X" run "$T/long.json" --hosts "$T/hosts.json" --plain --host-timeout 10 > "$T/off.out" 2>&1 &
 ctl=$!
@@ -232,7 +258,7 @@ ok $? "xenlab runs: one guest done, one failed"
 
 # 6. clean: every reachable host cleans its part; nothing left.
 start_sshd b; launch b; sleep 0.5
-for r in "$id" "$eid" "$lid" "$oid"; do "$X" clean "$r" > "$T/clean.out" 2>&1 || { diag "$T/clean.out"; false; }; done
+for r in "$id" "$eid" "$lid" "$iid" "$oid"; do "$X" clean "$r" > "$T/clean.out" 2>&1 || { diag "$T/clean.out"; false; }; done
 ok $? "xenlab clean of each multi-host run"
 [ -z "$(ls -A "$T/a/clones")" ] && [ -z "$(ls -A "$T/b/clones")" ]; ok $? "nothing left on either host"
 [ $failed = 0 ] || { diag "$T/off.out"; for f in "$T"/ctl/runs/*/hosts/*/remote.log; do echo "# $f"; diag "$f"; done; }
