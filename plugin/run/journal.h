@@ -42,6 +42,11 @@
  *       the guest agent's state, when the collector first saw it change: its
  *       "t"s show how long the guest booted and grew its disk.
  *
+ * Written by a multi-host run (multihost.h): {"event":"remote",...}, one
+ * host's part of the run: starting (before it is started), finished,
+ * lost, refused, cleaned; its first "run" event has "multihost" and
+ * "probes" (what each host said of itself).
+ *
  * A result or invalid event belongs to its "job". Lines from before "job"
  * was written carry only "domain": they belong to the job whose latest
  * "job" event before them named that domain id (toolstacks reuse ids).
