@@ -15,7 +15,7 @@ _xenlab() {
         --base) words=$(xenlab base list 2>/dev/null | awk '{ print $1 }') ;;
         --backend) words="libxl libvirt xapi" ;;
         --format) words="md csv json pts html junit" ;;
-        --output|--run-dir|--clone-dir|--payload-dir|--template|--journal|--dir|--payload|--config)
+        --output|--run-dir|--clone-dir|--payload-dir|--template|--journal|--dir|--payload|--config|--hosts)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [ -z "${words:-}" ]; then
@@ -23,7 +23,7 @@ _xenlab() {
             -*) words=$(xenlab "$verb" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u) ;;
             *)
                 case $verb in
-                    report|journal|clean|compare) words=$(xenlab runs --json 2>/dev/null | grep -o '"id": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/') ;;
+                    report|journal|clean|compare|status|results|cancel) words=$(xenlab runs --json 2>/dev/null | grep -o '"id": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/') ;;
                     clone) words=$(xenlab base list 2>/dev/null | awk '{ print $1 }') ;;
                     base) [ "$COMP_CWORD" = 2 ] && words="add build list prepare" ;;
                     spec) [ "$COMP_CWORD" = 2 ] && words="check plan --json" ;;

@@ -50,8 +50,6 @@ char *xl_sh_quote(const char *s)
 /* The xenlab words of op (argv for local, quoted words for ssh). */
 static void xenlab_words(const struct xl_host_entry *e, enum xl_remote_op op, const char *rid, struct xl_argv *w)
 {
-    char num[16];
-
     switch (op) {
     case XL_REMOTE_PROBE:
         xl_argv_add(w, "host");
@@ -76,19 +74,15 @@ static void xenlab_words(const struct xl_host_entry *e, enum xl_remote_op op, co
             xl_argv_add(w, "--clone-dir=%s", e->clone_dir);
         if (e->virt_type)
             xl_argv_add(w, "--virt-type=%s", e->virt_type);
-        if (e->parallel) {
-            snprintf(num, sizeof(num), "%u", e->parallel);
-            xl_argv_add(w, "--parallel=%s", num);
-        }
+        if (e->parallel)
+            xl_argv_add(w, "--parallel=%u", e->parallel);
         break;
     case XL_REMOTE_RESUME:
         xl_argv_add(w, "run");
         xl_argv_add(w, "--resume=%s", rid);
         xl_argv_add(w, "--json");
-        if (e->parallel) {
-            snprintf(num, sizeof(num), "%u", e->parallel);
-            xl_argv_add(w, "--parallel=%s", num);
-        }
+        if (e->parallel)
+            xl_argv_add(w, "--parallel=%u", e->parallel);
         break;
     case XL_REMOTE_STATUS:
         xl_argv_add(w, "status");
