@@ -231,6 +231,16 @@ PY
 st=$?; ok $st "--resume after SIGINT resumes both hosts' runs: 12 ok trials, none twice"
 [ $st = 0 ] || { diag "$T/int.out"; diag "$T/int-resume.out"; }
 
+# 4c. The same spec's wall time on two hosts against one (printed, not asserted).
+sed 's/, "host": "[ab]"//' "$T/long.json" > "$T/long-placed.json"
+printf '{"hosts":[%s]}\n' "$(entry a)" > "$T/hosts-a.json"
+t0=$(date +%s.%N); "$X" run "$T/long-placed.json" --hosts "$T/hosts.json" --plain > "$T/w2.out" 2>&1; s2=$?
+t1=$(date +%s.%N); "$X" run "$T/long-placed.json" --hosts "$T/hosts-a.json" --plain > "$T/w1.out" 2>&1; s1=$?
+t2=$(date +%s.%N)
+w2id=$(run_id_of_ctl "$T/w2.out") w1id=$(run_id_of_ctl "$T/w1.out")
+[ $s2 = 0 ] && [ $s1 = 0 ]; ok $? "the same two arms placed on two hosts and on one"
+python3 -c "import sys; a,b,c=map(float,sys.argv[1:]); print('# wall time: two hosts %.1f s, one host %.1f s (ratio %.2f)' % (b-a, c-b, (b-a)/(c-b)))" "$t0" "$t1" "$t2"
+
 # 5. A host powered off mid-run: its arm fails with the reason, the other's results are kept.
 "$X" run "$T/long.json" --hosts "$T/hosts.json" --plain --host-timeout 10 > "$T/off.out" 2>&1 &
 ctl=$!
@@ -240,7 +250,9 @@ oid=$(run_id_of_ctl "$T/off.out")
 kill -9 "${sshd_pid[b]}" "$launcher_b" 2>/dev/null
 pkill -9 -f "run-id=$oid-2" 2>/dev/null
 pkill -9 -f -- "--resume=$oid-2" 2>/dev/null
+t_kill=$(date +%s.%N)
 wait $ctl; st=$?
+python3 -c "import sys; print('# a dead host cost the run %.1f s after it died (--host-timeout 10)' % (float(sys.argv[2])-float(sys.argv[1])))" "$t_kill" "$(date +%s.%N)"
 [ $st = 1 ]; ok $? "the run ends with failed guests (exit $st)"
 grep -q "host b stopped answering" "$T/off.out"; ok $? "the lost host's arm fails with the reason"
 py "$XENLAB_RUNS_DIR/$oid/results.json" <<'PY'
@@ -258,7 +270,7 @@ ok $? "xenlab runs: one guest done, one failed"
 
 # 6. clean: every reachable host cleans its part; nothing left.
 start_sshd b; launch b; sleep 0.5
-for r in "$id" "$eid" "$lid" "$iid" "$oid"; do "$X" clean "$r" > "$T/clean.out" 2>&1 || { diag "$T/clean.out"; false; }; done
+for r in "$id" "$eid" "$lid" "$iid" "$w2id" "$w1id" "$oid"; do "$X" clean "$r" > "$T/clean.out" 2>&1 || { diag "$T/clean.out"; false; }; done
 ok $? "xenlab clean of each multi-host run"
 [ -z "$(ls -A "$T/a/clones")" ] && [ -z "$(ls -A "$T/b/clones")" ]; ok $? "nothing left on either host"
 [ $failed = 0 ] || { diag "$T/off.out"; for f in "$T"/ctl/runs/*/hosts/*/remote.log; do echo "# $f"; diag "$f"; done; }
