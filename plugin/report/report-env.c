@@ -139,6 +139,16 @@ char *xl_report_pair_sentence(const struct xl_report *rep, const struct xl_repor
             snprintf(d->arm, sizeof(d->arm), "%s", va[k]);
             snprintf(d->baseline, sizeof(d->baseline), "%s", vb[k]);
         }
+        /* The machines' RAM, beyond 5 % (as the guests' memory is compared). */
+        if (ha->memory && hb->memory && c_r->nr_diffs < XL_CONFOUNDERS_MAX &&
+            (double)(ha->memory > hb->memory ? ha->memory - hb->memory : hb->memory - ha->memory) >
+                0.05 * (double)(ha->memory > hb->memory ? hb->memory : ha->memory)) {
+            struct xl_difference *d = &c_r->diffs[c_r->nr_diffs++];
+
+            snprintf(d->what, sizeof(d->what), "host memory");
+            xl_format_bytes(ha->memory, d->arm, sizeof(d->arm));
+            xl_format_bytes(hb->memory, d->baseline, sizeof(d->baseline));
+        }
     }
     return xl_comparison_sentence(c_r, rep->arms[p->arm], rep->arms[p->baseline]);
 }

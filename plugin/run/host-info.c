@@ -10,6 +10,7 @@
 #include "config.h"
 #include "json-util.h"
 #include "text.h"
+#include "xl-spawn.h"
 #include "xl-util.h"
 
 /* A small file's first line (sysfs, procfs), or "" when absent. */
@@ -70,6 +71,36 @@ static void xen_version(char *buf, size_t len)
         snprintf(buf, len, "%s.%s%s", major, minor, extra);
 }
 
+/* The machine's RAM in bytes: Xen's total_memory (xl info, MiB) under Xen,
+ * where dom0's own MemTotal is only dom0's share; else /proc/meminfo. 0 when
+ * neither can be read. */
+static uint64_t host_memory(bool under_xen)
+{
+    xl_autofree char *text = NULL;
+    unsigned long long v = 0;
+    size_t n = 0;
+    const char *p;
+
+    if (under_xen) {
+        char *argv[] = { (char *)"xl", (char *)"info", NULL };
+        struct xl_spawn_result r;
+
+        if (xl_spawn_capture(argv, XL_SPAWN_QUIET_STDERR, 30, 64 * 1024, &r) == XL_OK && r.exit_code == 0 && r.out &&
+            (p = strstr(r.out, "\ntotal_memory")) && sscanf(p, "\ntotal_memory : %llu", &v) == 1) {
+            xl_spawn_result_dispose(&r);
+            return v > 0 && v < (1ull << 32) ? (uint64_t)v << 20 : 0;
+        }
+        xl_spawn_result_dispose(&r);
+        xl_error_clear();
+        return 0;
+    }
+    if (xl_read_file("/proc/meminfo", 64 * 1024, &text, &n) == XL_OK && (p = strstr(text, "MemTotal:")) &&
+        sscanf(p, "MemTotal: %llu kB", &v) == 1 && v < (1ull << 44))
+        return (uint64_t)v << 10;
+    xl_error_clear();
+    return 0;
+}
+
 static void add_field(json_object *o, const char *key, char *value)
 {
     xl_text_ascii(value, XL_HOST_FIELD_MAX - 1);
@@ -97,6 +128,12 @@ json_object *xl_host_info_collect(const char *backend, const char *spec_path)
         add_field(o, "kernel", buf);
     }
     xen_version(buf, sizeof(buf));
+    {
+        uint64_t mem = host_memory(buf[0] != '\0');
+
+        if (mem)
+            xl_json_add(o, "memory", json_object_new_int64((int64_t)mem));
+    }
     add_field(o, "xen", buf);
     snprintf(buf, sizeof(buf), "%s", backend ? backend : "");
     add_field(o, "backend", buf);
@@ -147,6 +184,11 @@ void xl_host_info_read(json_object *o, struct xl_host_info *h)
 
         h->cpus = n > 0 && n <= 65536 ? (int)n : 0;
     }
+    if (json_object_object_get_ex(o, "memory", &v) && json_object_is_type(v, json_type_int)) {
+        int64_t n = json_object_get_int64(v);
+
+        h->memory = n > 0 && n < (INT64_C(1) << 50) ? (uint64_t)n : 0;
+    }
 }
 
 json_object *xl_host_info_to_json(const struct xl_host_info *h)
@@ -161,5 +203,7 @@ json_object *xl_host_info_to_json(const struct xl_host_info *h)
             xl_json_add(o, keys[i], xl_json_str(vals[i]));
     if (h->cpus)
         xl_json_add(o, "cpus", json_object_new_int(h->cpus));
+    if (h->memory)
+        xl_json_add(o, "memory", json_object_new_int64((int64_t)h->memory));
     return o;
 }

@@ -3,7 +3,8 @@
  *
  * Recorded once, as "host" in the journal's first "run"/"started" event, and
  * copied into results.json:
- *   {"hostname":S, "cpu_model":S, "cpus":N, "kernel":S (uname -r),
+ *   {"hostname":S, "cpu_model":S, "cpus":N, "memory":BYTES (the machine's RAM:
+ *    Xen's total_memory under Xen), "kernel":S (uname -r),
  *    "xen":S ("4.17.5", from /sys/hypervisor; absent when not under Xen),
  *    "backend":S, "xenlab":S (version), "spec":"fnv1a64:HEX" (of spec.json)}
  * Each string is at most XL_HOST_FIELD_MAX - 1 printable ASCII bytes.
@@ -14,6 +15,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdint.h>
 
 #define XL_HOST_FIELD_MAX 96
 
@@ -26,6 +28,7 @@ struct xl_host_info {
     char xenlab[XL_HOST_FIELD_MAX];
     char spec[XL_HOST_FIELD_MAX];
     int cpus;                      /* 0 unknown */
+    uint64_t memory;               /* bytes, 0 unknown */
 };
 
 /* This machine, now; spec_path is the run's frozen spec.json (its hash;

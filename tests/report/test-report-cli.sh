@@ -95,9 +95,9 @@ ok $? "--output through a symlink: it stays a link, its target gets the report (
 
 # Several runs side by side: each arm is ARM@RUN, the runs and the machines
 # they ran on (results.json's "host", or a stopped run's journal) are listed,
-# and a different host, CPU or Xen is a confounder (tests/data/merged/).
-host_a='{"hostname":"dom0-a","cpu_model":"Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz","cpus":8,"kernel":"6.1.0-28-amd64","xen":"4.17.5","backend":"libxl","xenlab":"0.1.0","spec":"fnv1a64:1111111111111111"}'
-host_b='{"hostname":"dom0-b","cpu_model":"AMD EPYC 7302P 16-Core Processor","cpus":8,"kernel":"6.1.0-28-amd64","xen":"4.19.1","backend":"libvirt","xenlab":"0.1.0","spec":"fnv1a64:1111111111111111"}'
+# and a different host, CPU, Xen or host memory is a confounder (tests/data/merged/).
+host_a='{"hostname":"dom0-a","cpu_model":"Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz","cpus":8,"memory":68719476736,"kernel":"6.1.0-28-amd64","xen":"4.17.5","backend":"libxl","xenlab":"0.1.0","spec":"fnv1a64:1111111111111111"}'
+host_b='{"hostname":"dom0-b","cpu_model":"AMD EPYC 7302P 16-Core Processor","cpus":8,"memory":103079215104,"kernel":"6.1.0-28-amd64","xen":"4.19.1","backend":"libvirt","xenlab":"0.1.0","spec":"fnv1a64:1111111111111111"}'
 mkdir -p "$XENLAB_RUNS_DIR/run-a" "$XENLAB_RUNS_DIR/run-b"
 {
     printf '{"xenlab":"results/1","run":"run-a","host":%s,"results":[' "$host_a"
