@@ -173,7 +173,8 @@ static char *default_name(const struct xl_host_entry *e)
         buf[n] = '\0';
         if (e->port)
             snprintf(buf + n, sizeof(buf) - n, "-%u", e->port);
-        return xl_strdup(buf);
+        /* "::1" gives "--1": a name starts with a letter or digit. */
+        return isalnum((unsigned char)buf[0]) ? xl_strdup(buf) : xl_asprintf("h%s", buf);
     case XL_HOST_XAPI:
         return xl_asprintf("xapi-%.8s", e->uuid);
     case XL_HOST_LOCAL:
