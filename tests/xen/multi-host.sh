@@ -38,7 +38,6 @@ export XENLAB_SSH_CONFIG=$T/ssh_config XENLAB_RUNS_DIR=$T/ctl/runs XENLAB_STATE_
 # a fresh host key of its own, our key; then the Debian base registered there.
 up_host() {
     local h=$1
-    port[$h]=$(free_port)
     tbx "$h" up --memory "${mem[$h]}" --ssh-port "${port[$h]}" >"$T/up-$h.log" 2>&1 || { cat "$T/up-$h.log"; return 1; }
     tbx "$h" exec sh -c 'modprobe virtio_net && dev=$(ls /sys/class/net | grep -v "^lo$" | head -1) && ip link set "$dev" up &&
         ip addr add 10.0.2.15/24 dev "$dev" && ip route add default via 10.0.2.2 &&
@@ -47,15 +46,18 @@ up_host() {
         || return 1
     tbx "$h" exec -i sh -c 'cat > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys' < "$T/id.pub" || return 1
     echo "[127.0.0.1]:${port[$h]} $(tbx "$h" exec cat /etc/ssh/ssh_host_ed25519_key.pub | cut -d' ' -f1,2)" >> "$T/known_hosts"
-    xl_bin[$h]=$(tbx "$h" exec sh -c 'command -v xenlab')
     tbx "$h" exec xenlab-testbed-base --debian >"$T/base-$h.log" 2>&1 || { cat "$T/base-$h.log"; return 1; }
 }
+# Both come up at once (the first in a subshell: what it learns is asked again below).
+port[tb1]=$(free_port) port[tb2]=$(free_port)
+while [ "${port[tb1]}" = "${port[tb2]}" ]; do port[tb2]=$(free_port); done
 t0=$SECONDS
 up_host tb1 & p1=$!
 up_host tb2; s2=$?
 wait $p1; s1=$?
 [ $s1 = 0 ] && [ $s2 = 0 ] || bail "the two testbeds did not come up with sshd (above)"
 echo "TIMING: two testbeds up with sshd and the base $((SECONDS - t0))s"
+for h in tb1 tb2; do xl_bin[$h]=$(tbx "$h" exec sh -c 'command -v xenlab'); done
 ssh -F "$T/ssh_config" -oBatchMode=yes -oStrictHostKeyChecking=yes -p "${port[tb1]}" root@127.0.0.1 true
 ok $? "tb1's sshd answers on 127.0.0.1:${port[tb1]} with our key and its own host key"
 
