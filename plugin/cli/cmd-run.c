@@ -556,6 +556,17 @@ static json_object *run_summary(const char *runs_dir, const char *id)
         xl_json_add(o, "guests", json_object_new_int64((int64_t)run.nr_jobs));
         xl_json_add(o, "done", json_object_new_int64((int64_t)done));
         xl_json_add(o, "failed", json_object_new_int64((int64_t)failed));
+        /* A multi-host run's results are its hosts': results.json counts them. */
+        if (run.spec.hosts.n) {
+            xl_autofree char *path = xl_asprintf("%s/results.json", run.dir);
+            json_object *doc = NULL, *list = NULL;
+
+            if (xl_json_parse_file(path, 64 * 1024 * 1024, &doc) == XL_OK &&
+                json_object_object_get_ex(doc, "results", &list) && json_object_is_type(list, json_type_array))
+                have = json_object_array_length(list);
+            json_object_put(doc);
+            xl_error_clear();
+        }
         xl_json_add(o, "results", json_object_new_int64((int64_t)have));
         xl_json_add(o, "slots", json_object_new_int64((int64_t)slots));
         xl_json_add(o, "torn", json_object_new_int64((int64_t)run.stats.torn));

@@ -151,9 +151,9 @@ ok $? "results.json: 4 ok trials, each naming its host, and each host's run"
 "$X" runs --json > "$T/runs.json"; py "$T/runs.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))[0]
-sys.exit(0 if r["state"] == "finished" and r["done"] == 2 and r["failed"] == 0 else 1)
+sys.exit(0 if r["state"] == "finished" and r["done"] == 2 and r["failed"] == 0 and r["results"] == 4 else 1)
 PY
-st=$?; ok $st "xenlab runs: the controller's run finished, both guests done"
+st=$?; ok $st "xenlab runs: the controller's run finished, both guests done, 4 results"
 [ $st = 0 ] || { "$X" runs | diag; "$X" journal "$id" | grep -E '"(event|state|job)"' | head -60 | diag; ls -R "$T/a/clones" | diag; }
 "$X" report "$id" > "$T/two.md" 2>&1 && grep -q "$id-1" "$T/two.md" && grep -q "$id-2" "$T/two.md"
 ok $? "the report names each host's run"
