@@ -156,7 +156,7 @@ int xl_cmd_cancel(int argc, char **argv)
     if (status >= 0)
         return status;
     if (!rc)
-        rc = xl_run_cancel(&run, &pid);
+        rc = xl_run_cancel(run.id, run.dir, &pid);
     if (!rc) {
         json_object *o = json_object_new_object();
 

@@ -174,23 +174,24 @@ json_object *xl_run_status_json(const struct xl_run *run, bool jobs)
     return o;
 }
 
-int xl_run_cancel(const struct xl_run *run, int *pid_r)
+int xl_run_cancel(const char *id, const char *run_dir, int *pid_r)
 {
     struct xl_run_runner j;
-    int rc = xl_run_read_runner(run->dir, &j);
+    int rc = xl_run_read_runner(run_dir, &j);
 
     *pid_r = 0;
     if (rc)
         return rc;
     if (j.finished)
-        return xl_error(XL_ERR_NOTFOUND, "run %s has finished", run->id);
+        return xl_error(XL_ERR_NOTFOUND, "run %s has finished", id);
     if (!j.pid)
-        return xl_error(XL_ERR_NOTFOUND, "run %s: no runner has journalled its pid", run->id);
-    if (!xl_run_is_runner(j.pid, run->id, run->dir))
-        return xl_error(XL_ERR_NOTFOUND, "run %s: its runner (pid %d) is gone", run->id, j.pid);
+        return xl_error(XL_ERR_NOTFOUND, "run %s: no runner has journalled its pid", id);
+    if (!xl_run_is_runner(j.pid, id, run_dir))
+        return xl_error(XL_ERR_NOTFOUND, "run %s: its runner (pid %d) is gone", id, j.pid);
+    /* Set before the signal: a caller tells a failed kill from an unreadable journal by it. */
+    *pid_r = j.pid;
     if (kill(j.pid, SIGTERM) < 0)
         return xl_error_errno(XL_ERR_FAIL, errno, "kill %d", j.pid);
-    *pid_r = j.pid;
     return XL_OK;
 }
 

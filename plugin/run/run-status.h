@@ -25,9 +25,11 @@ bool xl_run_is_runner(int pid, const char *id, const char *run_dir);
  *  "reason"?,"results","slots"}]]} */
 json_object *xl_run_status_json(const struct xl_run *run, bool jobs);
 
-/* SIGTERM to the run's runner (it stops its guests, journals, and can be
- * resumed); XL_ERR_NOTFOUND, with why, when no runner of it is running. */
-int xl_run_cancel(const struct xl_run *run, int *pid_r);
+/* SIGTERM to the runner of run id in run_dir (it stops its guests, journals,
+ * and can be resumed); XL_ERR_NOTFOUND, with why, when no runner of it is
+ * running. Reads only the journal: a run whose spec is unreadable is still
+ * stopped. *pid_r: the runner's pid once found (0 before). */
+int xl_run_cancel(const char *id, const char *run_dir, int *pid_r);
 
 /* What a multi-host run asks of a host before it places arms there:
  * {"xenlab":VERSION,"host":{host-info.h},"free_memory":BYTES,"pcpus":N}

@@ -348,31 +348,26 @@ out:
 
 int xl_xapi_cancel(const struct xl_rpc_call *c, struct xl_xapi_reply *rep)
 {
-    struct xl_run_runner j;
     xl_autofree char *dir = NULL;
     json_object *out;
     const char *id;
-    int rc;
+    int rc, pid = 0;
 
     rc = xl_xapi_need_run_id(c, rep, &id);
     if (rc)
         return rc;
     dir = xl_asprintf("%s/%s", xl_runs_dir(), id);
-    rc = xl_run_read_runner(dir, &j);
-    if (rc)
+    /* The CLI's cancel: SIGTERM, the runner stops its guests, journals, and can be resumed. */
+    rc = xl_run_cancel(id, dir, &pid);
+    if (rc == XL_ERR_NOTFOUND)
+        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "%s", xl_error_message());
+    if (rc && !pid)
         return xl_xapi_fail(rep, "XENLAB_RUN_UNREADABLE", id, "%s", xl_error_message());
-    if (j.finished)
-        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s has finished", id);
-    if (!j.pid)
-        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: no runner has journalled its pid", id);
-    if (!xl_run_is_runner(j.pid, id, dir))
-        return xl_xapi_fail(rep, "XENLAB_NOT_RUNNING", id, "run %s: its runner (pid %d) is gone", id, j.pid);
-    /* SIGTERM: the runner stops its guests, journals, and can be resumed. */
-    if (kill(j.pid, SIGTERM) < 0)
-        return xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "kill %d: %s", j.pid, strerror(errno));
+    if (rc)
+        return xl_xapi_fail(rep, "XENLAB_INTERNAL_ERROR", NULL, "%s", xl_error_message());
     out = json_object_new_object();
     xl_json_add(out, "id", xl_json_str(id));
-    xl_json_add(out, "pid", json_object_new_int(j.pid));
+    xl_json_add(out, "pid", json_object_new_int(pid));
     xl_json_add(out, "signal", xl_json_str("SIGTERM"));
     rep->value = xl_strdup(xl_json_compact(out));
     json_object_put(out);
