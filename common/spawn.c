@@ -60,6 +60,25 @@ int xl_program_exists(const char *name)
     return xl_find_program(name, buf, sizeof(buf)) == XL_OK;
 }
 
+void xl_spawn_attr_child_signals(posix_spawnattr_t *attr, int new_pgroup)
+{
+    short sflags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    sigset_t none, def;
+
+    sigemptyset(&none);
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    posix_spawnattr_setsigmask(attr, &none);
+    posix_spawnattr_setsigdefault(attr, &def);
+    if (new_pgroup) {
+        sflags |= POSIX_SPAWN_SETPGROUP;
+        posix_spawnattr_setpgroup(attr, 0);
+    }
+    posix_spawnattr_setflags(attr, sflags);
+}
+
 static void fill_status(struct xl_spawn_result *r, int status)
 {
     r->status = status;
@@ -105,24 +124,7 @@ static int do_spawn(char *const argv[], unsigned flags, double timeout_s, size_t
                                          0600);
     if (o && o->cwd)
         posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
-    {
-        sigset_t none;
-        short sflags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-        sigset_t def;
-
-        sigemptyset(&none);
-        sigemptyset(&def);
-        sigaddset(&def, SIGPIPE);
-        sigaddset(&def, SIGINT);
-        sigaddset(&def, SIGTERM);
-        posix_spawnattr_setsigmask(&attr, &none);
-        posix_spawnattr_setsigdefault(&attr, &def);
-        if (flags & XL_SPAWN_NEW_PGROUP) {
-            sflags |= POSIX_SPAWN_SETPGROUP;
-            posix_spawnattr_setpgroup(&attr, 0);
-        }
-        posix_spawnattr_setflags(&attr, sflags);
-    }
+    xl_spawn_attr_child_signals(&attr, flags & XL_SPAWN_NEW_PGROUP);
     r_ = posix_spawnp(&pid, argv[0], &fa, &attr, argv, o && o->envp ? o->envp : environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);

@@ -2,6 +2,7 @@
  * never a shell. */
 #pragma once
 
+#include <spawn.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -52,3 +53,9 @@ int xl_program_exists(const char *name);
 /* The path of name found in PATH (name itself if it has a '/'), in buf;
  * XL_ERR_NOTFOUND when there is none. */
 int xl_find_program(const char *name, char *buf, size_t len);
+
+/* A child starts with no signal blocked and SIGPIPE, SIGINT and SIGTERM at
+ * their defaults (whatever this process ignores or catches), in its own
+ * process group if new_pgroup: every spawn of ours and the multi-host
+ * transport's piped one (plugin/run/remote.c). */
+void xl_spawn_attr_child_signals(posix_spawnattr_t *attr, int new_pgroup);

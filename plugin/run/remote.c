@@ -14,6 +14,7 @@
 
 #include "json-util.h"
 #include "text.h"
+#include "xl-spawn.h"
 #include "xl-util.h"
 
 extern char **environ;
@@ -215,7 +216,6 @@ static int start_fd(char *const argv[], const char *stdin_text, int err_fd, stru
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     int out[2] = { -1, -1 }, in[2] = { -1, -1 }, r;
-    sigset_t none, def;
     int rc = XL_OK;
 
     xl_remote_proc_init(p);
@@ -234,15 +234,7 @@ static int start_fd(char *const argv[], const char *stdin_text, int err_fd, stru
         posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
     else
         posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    sigemptyset(&none);
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigaddset(&def, SIGINT);
-    sigaddset(&def, SIGTERM);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    xl_spawn_attr_child_signals(&attr, 1);
     r = posix_spawnp(&p->pid, argv[0], &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
